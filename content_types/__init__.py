@@ -1,0 +1,12 @@
+"""Content types: one module each, registered through ``config.add_content_type``.
+
+To add a type, write a module here with its model (a joined-table subclass of
+``portal.models.Node``), its schema, its views and an ``includeme`` that
+registers it; then include it below. See docs/architecture.md.
+"""
+
+
+def includeme(config):
+    config.include(".site")
+    config.include(".folder")
+    config.include(".page")

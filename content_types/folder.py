@@ -1,0 +1,41 @@
+"""Folder (chuyên mục): a section that holds other items."""
+
+from __future__ import annotations
+
+from pyramid.view import view_config
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal import listing
+from portal.i18n import _
+from portal.models import Node
+from portal.permissions import Permissions
+from portal.schemas import BaseContentSchema
+
+
+class Folder(Node):
+    __tablename__ = "folders"
+
+    id: Mapped[int] = mapped_column(ForeignKey("nodes.id", ondelete="CASCADE"), primary_key=True)
+
+    __mapper_args__ = {"polymorphic_identity": "folder"}
+
+
+class FolderSchema(BaseContentSchema):
+    pass
+
+
+@view_config(context=Folder, renderer="folder.html", permission=Permissions.View)
+def folder_view(context: Folder, request):
+    return {"context": context, "items": listing.children(request, context)}
+
+
+def includeme(config):
+    config.add_content_type(
+        Folder,
+        title=_("Thư mục"),
+        schema=FolderSchema,
+        addable_to=("site", "folder"),
+        container=True,
+    )
+    config.scan(__name__)

@@ -1,0 +1,1 @@
+"""Alembic owns the schema: the environment and the versions live here."""

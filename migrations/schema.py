@@ -1,0 +1,11 @@
+"""The metadata migrations are written against: the core and every shipped type."""
+
+from __future__ import annotations
+
+
+def target_metadata():
+    import content_types.folder  # noqa: F401
+    import content_types.page  # noqa: F401
+    from portal.models import Base
+
+    return Base.metadata

@@ -1,0 +1,38 @@
+"""The portal's WSGI application factory."""
+
+from __future__ import annotations
+
+from pyramid.config import Configurator
+
+from .settings import ensure_data_dir, resolve
+
+
+def make_config(settings: dict | None = None) -> Configurator:
+    settings = resolve(settings)
+    ensure_data_dir(settings)
+    settings.setdefault("pyramid.default_locale_name", settings["portal.default_locale"])
+    settings.setdefault("jinja2.directories", "themes:default/templates")
+    settings.setdefault("jinja2.i18n.domain", "portal")
+    settings.setdefault("jinja2.filters", "")
+    settings.setdefault("pyramid.reload_templates", settings["portal.reload_templates"])
+    config = Configurator(settings=settings)
+
+    # Order matters: each include may use what the ones above it registered.
+    config.include(".i18n")  # localizers, request.t
+    config.include(".db")  # pyramid_tm, pyramid_retry, request.dbsession
+    config.include(".registry")  # config.add_content_type, request.content_types
+    config.include(".resources")  # site by host, root, one-query traverser, node URLs
+    config.include(".security")  # session cookie, security policy, CSRF by default
+    config.include(".theme")  # Jinja2, static assets, cache headers
+    config.include(".forms")  # deform renderer with the theme's templates
+    config.include(".layout")  # navigation, breadcrumbs, toolbar
+    config.include(".views")  # log-in, editing, contents, workflow, sharing, errors
+    # Content types last: they build on everything above.
+    for package in settings["portal.includes"].split():
+        config.include(package)
+    return config
+
+
+def main(global_config=None, **settings):
+    """Paste entry point (pserve) and the one the ``portal`` command uses."""
+    return make_config(settings).make_wsgi_app()

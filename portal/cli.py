@@ -1,0 +1,265 @@
+"""The ``portal`` command.
+
+    portal [-c FILE.ini] serve [--host H] [--port P] [--demo]
+    portal init | demo
+    portal db upgrade [REV] | current | downgrade REV
+    portal user add LOGIN [--role ROLE ...] [--fullname NAME] [--email E]
+    portal user passwd LOGIN | list
+
+Errors end the command with a non-zero status and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from . import bootstrap, migrate
+from .db import make_engine
+from .permissions import GRANTABLE_ROLES
+from .settings import resolve
+
+
+class CLIError(Exception):
+    pass
+
+
+def load_settings(config_file: str | None) -> dict:
+    config_file = config_file or os.environ.get("PORTAL_CONFIG")
+    raw: dict = {}
+    if config_file:
+        if not os.path.exists(config_file):
+            raise CLIError(f"không tìm thấy tệp cấu hình: {config_file}")
+        from pyramid.paster import get_appsettings, setup_logging
+
+        setup_logging(config_file)
+        raw = dict(get_appsettings(config_file))
+    else:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    return resolve(raw)
+
+
+def _engine(settings):
+    return make_engine(settings["sqlalchemy.url"])
+
+
+def _require_schema(engine) -> None:
+    if migrate.current(engine) is None:
+        raise CLIError("cơ sở dữ liệu chưa được khởi tạo; hãy chạy: portal init")
+
+
+def _read_password(prompt_twice: bool = True) -> str:
+    env = os.environ.get("PORTAL_USER_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline().rstrip("\n")
+        if not line:
+            raise CLIError("không có mật khẩu trên đầu vào chuẩn")
+        return line
+    first = getpass.getpass("Mật khẩu: ")
+    if prompt_twice and getpass.getpass("Nhập lại mật khẩu: ") != first:
+        raise CLIError("hai lần nhập mật khẩu không khớp")
+    return first
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 8:
+        raise CLIError("mật khẩu phải có ít nhất 8 ký tự")
+
+
+def cmd_init(args, settings) -> None:
+    engine = _engine(settings)
+    generated = bootstrap.initialise(settings, engine, os.environ.get("PORTAL_ADMIN_PASSWORD"))
+    print(
+        f"Cơ sở dữ liệu: {engine.url.render_as_string(hide_password=True)} "
+        f"(phiên bản {migrate.current(engine)})"
+    )
+    _announce_admin(generated)
+
+
+def _announce_admin(generated: str | None) -> None:
+    if generated:
+        print("Đã tạo tài khoản quản trị 'admin' với mật khẩu (chỉ hiện một lần):")
+        print(f"    {generated}")
+
+
+def _load_demo(settings, engine) -> int:
+    from sqlalchemy.orm import Session as S
+
+    from . import make_config
+    from .demo import load_demo
+    from .models import User
+
+    config = make_config({**settings, "portal.db_bind": engine})
+    config.commit()
+    types = config.registry["portal.types"]
+    with S(engine) as db, db.begin():
+        root = bootstrap.ensure_site(db, settings)
+        owner = db.scalar(select(User).where(User.login == "admin"))
+        return load_demo(db, types, root, owner)
+
+
+def cmd_demo(args, settings) -> None:
+    engine = _engine(settings)
+    _require_schema(engine)
+    count = _load_demo(settings, engine)
+    print(f"Đã nạp dữ liệu mẫu: {count} mục mới.")
+
+
+def cmd_serve(args, settings) -> None:
+    import waitress
+
+    from . import make_config
+
+    engine = _engine(settings)
+    generated = bootstrap.initialise(settings, engine, os.environ.get("PORTAL_ADMIN_PASSWORD"))
+    _announce_admin(generated)
+    if args.demo:
+        count = _load_demo(settings, engine)
+        print(f"Đã nạp dữ liệu mẫu: {count} mục mới.")
+    app = make_config({**settings, "portal.db_bind": engine}).make_wsgi_app()
+    print(f"Cổng thông tin chạy tại http://{args.host}:{args.port}/", flush=True)
+    waitress.serve(app, host=args.host, port=args.port, threads=8, ident="portal")
+
+
+def cmd_db(args, settings) -> None:
+    engine = _engine(settings)
+    if args.db_command == "upgrade":
+        migrate.upgrade(engine, args.revision)
+        print(f"Phiên bản hiện tại: {migrate.current(engine)}")
+    elif args.db_command == "downgrade":
+        migrate.downgrade(engine, args.revision)
+        print(f"Phiên bản hiện tại: {migrate.current(engine)}")
+    else:
+        rev = migrate.current(engine)
+        head = migrate.head()
+        state = "mới nhất" if rev == head else f"cần nâng cấp lên {head}"
+        print(f"{rev or '(chưa khởi tạo)'} ({state})")
+
+
+def cmd_user(args, settings) -> None:
+    from .models import LocalRole, User
+
+    engine = _engine(settings)
+    _require_schema(engine)
+    with Session(engine) as db, db.begin():
+        if args.user_command == "list":
+            root = bootstrap.ensure_site(db, settings)
+            roles: dict[str, list[str]] = {}
+            for principal, role in db.execute(
+                select(LocalRole.principal, LocalRole.role).where(LocalRole.node_id == root.id)
+            ):
+                roles.setdefault(principal, []).append(role)
+            for user in db.scalars(select(User).order_by(User.login)):
+                status = "" if user.active else " (đã khóa)"
+                print(
+                    f"{user.login}\t{user.fullname}\t{','.join(sorted(roles.get(user.principal, [])))}{status}"
+                )
+            return
+        user = db.scalar(select(User).where(User.login == args.login))
+        if args.user_command == "add":
+            if user is not None:
+                raise CLIError(f"người dùng '{args.login}' đã tồn tại")
+            bad = [r for r in args.role if r not in GRANTABLE_ROLES]
+            if bad:
+                raise CLIError(
+                    f"vai trò không hợp lệ: {', '.join(bad)} (chọn trong: {', '.join(GRANTABLE_ROLES)})"
+                )
+            password = _read_password()
+            _check_password(password)
+            root = bootstrap.ensure_site(db, settings)
+            bootstrap.create_user(
+                db,
+                args.login,
+                password,
+                fullname=args.fullname,
+                email=args.email,
+                roles=tuple(args.role),
+                root=root,
+            )
+            print(f"Đã tạo người dùng '{args.login}'.")
+        elif args.user_command == "passwd":
+            if user is None:
+                raise CLIError(f"không có người dùng '{args.login}'")
+            password = _read_password()
+            _check_password(password)
+            from .security import hash_password
+
+            user.password_hash = hash_password(password)
+            print(f"Đã đổi mật khẩu của '{args.login}'.")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="portal", description="Cổng thông tin điện tử")
+    parser.add_argument("-c", "--config", help="tệp cấu hình .ini (mặc định: biến PORTAL_CONFIG)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="khởi tạo nếu cần rồi chạy máy chủ")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=6543)
+    serve.add_argument("--demo", action="store_true", help="nạp dữ liệu mẫu")
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("init", help="tạo hoặc nâng cấp cơ sở dữ liệu, tạo quản trị").set_defaults(func=cmd_init)
+    sub.add_parser("demo", help="nạp dữ liệu mẫu (chạy lại không tạo trùng)").set_defaults(func=cmd_demo)
+
+    db = sub.add_parser("db", help="di trú lược đồ cơ sở dữ liệu")
+    dbsub = db.add_subparsers(dest="db_command", required=True)
+    up = dbsub.add_parser("upgrade")
+    up.add_argument("revision", nargs="?", default="head")
+    down = dbsub.add_parser("downgrade")
+    down.add_argument("revision")
+    dbsub.add_parser("current")
+    db.set_defaults(func=cmd_db)
+
+    user = sub.add_parser("user", help="quản lý người dùng")
+    usub = user.add_subparsers(dest="user_command", required=True)
+    add = usub.add_parser("add")
+    add.add_argument("login")
+    add.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        help=f"vai trò toàn trang ({', '.join(GRANTABLE_ROLES)})",
+    )
+    add.add_argument("--fullname", default="")
+    add.add_argument("--email", default="")
+    pw = usub.add_parser("passwd")
+    pw.add_argument("login")
+    usub.add_parser("list")
+    user.set_defaults(func=cmd_user)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+        args.func(args, settings)
+    except CLIError as e:
+        print(f"portal: lỗi: {e}", file=sys.stderr)
+        return 1
+    except OperationalError as e:
+        print(
+            f"portal: lỗi: không kết nối được cơ sở dữ liệu ({e.orig})".splitlines()[0],
+            file=sys.stderr,
+        )
+        return 1
+    except SQLAlchemyError as e:
+        print(f"portal: lỗi cơ sở dữ liệu: {str(e).splitlines()[0]}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""Forms: deform set-up, the CSRF field every form carries, and shared field types.
+
+Form views check CSRF inside the form (a hidden field with a validator) rather
+than through Pyramid's view-level check, so that a stale token re-renders the
+form with everything the user typed and a Vietnamese message, instead of
+losing it on an error page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import colander
+import deform
+from pyramid.csrf import check_csrf_token, get_csrf_token
+from pyramid.i18n import get_localizer
+from pyramid.threadlocal import get_current_request
+
+from .i18n import _
+from .text import TZ, nfc, sanitize_html
+
+THEME_DEFORM_TEMPLATES = Path(__file__).resolve().parent.parent / "themes" / "default" / "deform"
+
+
+class CSRFTokenWidget(deform.widget.HiddenWidget):
+    """Always renders the session's current token, even when re-rendering a failed form."""
+
+    def serialize(self, field, cstruct, **kw):
+        request = field.schema.bindings["request"]
+        return super().serialize(field, get_csrf_token(request), **kw)
+
+
+class CSRFSchema(colander.Schema):
+    """Base class for every form schema in the portal.
+
+    The check runs as the schema's own validator so that its message shows at
+    the top of the form (hidden fields show no error of their own).
+    """
+
+    csrf_token = colander.SchemaNode(colander.String(), widget=CSRFTokenWidget(), missing="", title="")
+
+    def validator(self, node, appstruct):
+        request = self.bindings["request"]
+        if not check_csrf_token(request, token="csrf_token", header=None, raises=False):
+            raise colander.Invalid(
+                node,
+                _("Phiên làm việc đã hết hạn. Thông tin bạn nhập vẫn được giữ, hãy gửi lại."),
+            )
+        self.validate_more(node, appstruct)
+
+    def validate_more(self, node, appstruct):
+        """Cross-field checks of a subclass go here."""
+
+
+class NFCString(colander.String):
+    """A string normalised to NFC and stripped on the way in."""
+
+    def deserialize(self, node, cstruct):
+        value = super().deserialize(node, cstruct)
+        if value is colander.null:
+            return value
+        value = nfc(value).strip()
+        return value if value else colander.null
+
+
+class RichText(NFCString):
+    """HTML cleaned by nh3 on the way in: only safe tags and attributes are kept."""
+
+    def deserialize(self, node, cstruct):
+        value = super().deserialize(node, cstruct)
+        return value if value is colander.null else sanitize_html(value)
+
+
+_DT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d")
+
+
+class LocalDateTime(colander.SchemaType):
+    """A moment typed in Vietnam's time zone, stored aware in UTC."""
+
+    def serialize(self, node, appstruct):
+        if appstruct in (None, colander.null):
+            return colander.null
+        return appstruct.astimezone(TZ).strftime("%Y-%m-%dT%H:%M")
+
+    def deserialize(self, node, cstruct):
+        if cstruct in (colander.null, None, ""):
+            return colander.null
+        text = str(cstruct).strip()
+        for fmt in _DT_FORMATS:
+            try:
+                value = dt.datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+            return value.replace(tzinfo=TZ).astimezone(dt.UTC)
+        raise colander.Invalid(node, _("Ngày giờ không hợp lệ (dd/mm/yyyy hh:mm)."))
+
+
+def datetime_widget():
+    return deform.widget.TextInputWidget(
+        attributes={"type": "datetime-local", "placeholder": "dd/mm/yyyy hh:mm"}
+    )
+
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,254}$")
+
+
+def slug_validator(node, value):
+    if not _SLUG.match(value):
+        raise colander.Invalid(node, _("Chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang."))
+
+
+def make_form(request, schema: colander.Schema, buttons=("save",), **kw) -> deform.Form:
+    button_objs = [
+        b if isinstance(b, deform.Button) else deform.Button(b, title=BUTTON_TITLES.get(b, b))
+        for b in buttons
+    ]
+    return deform.Form(schema.bind(request=request), buttons=button_objs, **kw)
+
+
+BUTTON_TITLES = {
+    "save": _("Lưu"),
+    "cancel": _("Hủy"),
+    "confirm": _("Xác nhận"),
+}
+
+
+def _translator(term):
+    request = get_current_request()
+    if request is None or not hasattr(term, "interpolate"):
+        return term
+    return get_localizer(request).translate(term)
+
+
+def includeme(config):
+    search_path = (str(THEME_DEFORM_TEMPLATES), *deform.Form.default_renderer.loader.search_path)
+    deform.Form.set_zpt_renderer(search_path, translator=_translator)
+    config.add_static_view("deform-static", "deform:static", cache_max_age=86400)

@@ -1,0 +1,129 @@
+"""What the site layout shows around every page: site identity, navigation,
+breadcrumbs and the editing toolbar. Loaded by views' renderers, never by
+templates walking relationships (lazy loads from templates are the usual
+reason a CMS page is slow).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyramid.csrf import get_csrf_token
+from pyramid.events import BeforeRender, subscriber
+
+from . import listing
+from .i18n import _
+from .models import Node
+from .permissions import Permissions
+from .text import format_date, format_datetime
+
+
+@dataclass
+class NavItem:
+    title: str
+    url: str
+    active: bool
+
+
+@dataclass
+class Action:
+    name: str
+    title: str
+    url: str
+    active: bool = False
+
+
+class Layout:
+    def __init__(self, request):
+        self.request = request
+        s = request.registry.settings
+        self.site_name = s["portal.site_name"]
+        self.site_level = s["portal.site_level"]
+        self.address = s["portal.site_address"]
+        self.hotline = s["portal.site_hotline"]
+        self.email = s["portal.site_email"]
+
+    @property
+    def home_url(self) -> str:
+        return self.request.application_url + "/"
+
+    def navigation(self, context: Node | None) -> list[NavItem]:
+        request = self.request
+        root = request.root_node
+        current = context.path if isinstance(context, Node) else ""
+        rows = listing.children(request, root, columns=(Node.title, Node.path), nav_only=True, limit=12)
+        base = request.application_url
+        return [NavItem(title=r.title, url=base + r.path, active=current.startswith(r.path)) for r in rows]
+
+    def breadcrumbs(self, context: Node | None) -> list[NavItem]:
+        items = []
+        node = context if isinstance(context, Node) else None
+        while node is not None:
+            items.append(
+                NavItem(
+                    title=node.title if node.parent_id else _("Trang chủ"),
+                    url=self.request.resource_url(node),
+                    active=node is context,
+                )
+            )
+            node = node.__parent__
+        return list(reversed(items))
+
+    def actions(self, context: Node | None, view_name: str = "") -> list[Action]:
+        """The editing toolbar: only what the user may do here."""
+        request = self.request
+        if request.user is None or not isinstance(context, Node):
+            return []
+        url = request.resource_url(context)
+        candidates = [
+            ("", _("Xem"), Permissions.View),
+            ("@@edit", _("Sửa"), Permissions.Edit),
+            ("@@contents", _("Nội dung"), Permissions.View),
+            ("@@workflow", _("Trạng thái"), Permissions.View),
+            ("@@sharing", _("Chia sẻ"), Permissions.Sharing),
+            ("@@history", _("Lịch sử"), Permissions.Edit),
+        ]
+        info = request.content_types.info_for(context)
+        out = []
+        for name, title, perm in candidates:
+            if name == "@@contents" and not (info and info.container):
+                continue
+            if request.has_permission(perm, context):
+                out.append(Action(name, title, url + name, active=view_name == name))
+        return out
+
+    def addable(self, context: Node | None):
+        if self.request.user is None or not isinstance(context, Node):
+            return []
+        return self.request.content_types.addable(self.request, context)
+
+    def state_title(self, context: Node) -> str:
+        wf = self.request.content_types.workflow_for(context)
+        st = wf.states.get(context.state)
+        return st.title if st else context.state
+
+    def flash(self) -> list[str]:
+        # Reading the session only when a message may be waiting keeps
+        # anonymous pages free of session cookies.
+        if "portal_session" not in self.request.cookies:
+            return []
+        return self.request.session.pop_flash()
+
+
+@subscriber(BeforeRender)
+def add_renderer_globals(event):
+    request = event.get("request")
+    if request is None:
+        return
+    event.setdefault("layout", request.layout)
+    # ``context`` is the exception in error views: templates use ``node``.
+    context = event.get("context")
+    event.setdefault("node", context if isinstance(context, Node) else None)
+    event.setdefault("format_date", format_date)
+    event.setdefault("format_datetime", format_datetime)
+    event.setdefault("get_csrf_token", lambda: get_csrf_token(request))
+
+
+def includeme(config):
+    config.add_request_method(Layout, "layout", reify=True)
+    config.scan(__name__)

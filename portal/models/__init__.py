@@ -1,0 +1,22 @@
+"""All core models, imported here so that Alembic and the mappers see them."""
+
+from .meta import Base, UTCDateTime, utcnow
+from .node import LocalRole, Node, SiteRoot, WorkflowHistory
+from .site import Site, SiteHost
+from .users import Group, GroupMember, LoginThrottle, User
+
+__all__ = [
+    "Base",
+    "Group",
+    "GroupMember",
+    "LocalRole",
+    "LoginThrottle",
+    "Node",
+    "Site",
+    "SiteHost",
+    "SiteRoot",
+    "User",
+    "UTCDateTime",
+    "WorkflowHistory",
+    "utcnow",
+]

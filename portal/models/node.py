@@ -1,0 +1,102 @@
+"""The content tree: every item is a Node; each type adds a joined table.
+
+A node stores its materialised ``path`` ("/", "/tin-tuc/", "/tin-tuc/bai-viet/")
+so that a whole URL resolves in one query and a subtree is a prefix match.
+Subtype tables are loaded only when a subtype attribute is read: listings query
+``Node`` columns and never join every subtype table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .meta import Base, UTCDateTime, utcnow
+
+
+class Node(Base):
+    __tablename__ = "nodes"
+    __table_args__ = (
+        UniqueConstraint("parent_id", "name"),
+        UniqueConstraint("site_id", "path"),
+        Index("ix_nodes_parent_position", "parent_id", "position"),
+        Index("ix_nodes_state_effective", "state", "effective"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("nodes.id", ondelete="CASCADE"), nullable=True)
+    name: Mapped[str] = mapped_column(String(255))
+    path: Mapped[str] = mapped_column(String(2048))
+    type: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(32), default="private")
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    modified: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    effective: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    expires: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    language: Mapped[str] = mapped_column(String(16), default="vi")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    exclude_from_nav: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __mapper_args__ = {"polymorphic_on": "type", "polymorphic_identity": "node"}
+
+    # Pyramid's location protocol. ``__parent__`` is filled in by whoever loads
+    # the node (the traverser sets it for the lineage it resolved).
+    __parent__: Node | None = None
+
+    @property
+    def __name__(self) -> str:  # noqa: PLW3201 - Pyramid's location protocol
+        return "" if self.parent_id is None else self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} {self.path!r}>"
+
+
+class SiteRoot(Node):
+    """The root of a site's tree. It lives in ``nodes`` alone (single-table)."""
+
+    __mapper_args__ = {"polymorphic_identity": "site"}
+
+
+class LocalRole(Base):
+    """A role held by a principal ("user:<id>" or "group:<id>") on a node and below."""
+
+    __tablename__ = "local_roles"
+
+    node_id: Mapped[int] = mapped_column(ForeignKey("nodes.id", ondelete="CASCADE"), primary_key=True)
+    principal: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class WorkflowHistory(Base):
+    __tablename__ = "workflow_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    node_id: Mapped[int] = mapped_column(ForeignKey("nodes.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    # Kept as text so the record survives the user's deletion.
+    actor_name: Mapped[str] = mapped_column(String(255), default="")
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    transition: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32))
+    comment: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,24 @@
+"""Sites: one install can serve several sites, each found by its host name."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .meta import Base
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Short machine name; "default" answers every host that no other site claims.
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(255), default="")
+
+
+class SiteHost(Base):
+    __tablename__ = "site_hosts"
+
+    host: Mapped[str] = mapped_column(String(255), primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)

@@ -1,0 +1,127 @@
+"""Finding the site by host, and resolving a URL to a node in one query.
+
+The traverser turns "/a/b/c/@@edit" into the candidate paths "/", "/a/",
+"/a/b/", "/a/b/c/", loads them together, keeps the longest chain that exists,
+and hands the rest to Pyramid as the view name and subpath. A node the user
+may not view is a 404 (never a 403), so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from pyramid.httpexceptions import HTTPNotFound
+from pyramid.interfaces import IResourceURL, ITraverser
+from sqlalchemy import select
+from zope.interface import implementer
+
+from .models import Node, Site, SiteHost
+from .permissions import Permissions
+
+
+def find_site(request) -> Site:
+    db = request.dbsession
+    host = (request.host or "").rsplit(":", 1)[0].lower()
+    site = db.scalar(select(Site).join(SiteHost, SiteHost.site_id == Site.id).where(SiteHost.host == host))
+    if site is None:
+        site = db.scalar(select(Site).where(Site.name == "default"))
+    if site is None:
+        # A database that was never initialised: say so instead of a 500.
+        raise HTTPNotFound("Trang chưa được khởi tạo. Hãy chạy: portal init")
+    return site
+
+
+def find_root(request) -> Node:
+    root = request.dbsession.scalar(
+        select(Node).where(Node.site_id == request.site.id, Node.parent_id.is_(None))
+    )
+    if root is None:
+        raise HTTPNotFound("Trang chưa được khởi tạo. Hãy chạy: portal init")
+    return root
+
+
+def root_factory(request) -> Node:
+    return request.root_node
+
+
+def candidate_paths(segments: list[str]) -> list[str]:
+    paths = ["/"]
+    for seg in segments:
+        paths.append(f"{paths[-1]}{seg}/")
+    return paths
+
+
+@implementer(ITraverser)
+class NodeTraverser:
+    def __init__(self, root: Node):
+        self.root = root
+
+    def __call__(self, request):
+        matchdict = getattr(request, "matchdict", None)
+        if matchdict is not None:
+            # A fixed route matched: traverse only what the route hands over.
+            traverse = matchdict.get("traverse", ())
+            if isinstance(traverse, str):
+                traverse = traverse.split("/")
+            segments = [s for s in traverse if s]
+        else:
+            segments = [s for s in request.path_info.split("/") if s]
+        names: list[str] = []
+        for seg in segments:
+            if seg.startswith("@@"):
+                break
+            names.append(seg)
+        # Longest possible chain of nodes: stop at the first view-looking name.
+        paths = candidate_paths(names)[1:]
+        found: dict[str, Node] = {}
+        if paths:
+            rows = request.dbsession.scalars(
+                select(Node).where(Node.site_id == self.root.site_id, Node.path.in_(paths))
+            )
+            found = {n.path: n for n in rows}
+
+        context: Node = self.root
+        traversed: list[str] = []
+        for path, name in zip(paths, names, strict=True):
+            node = found.get(path)
+            if node is None:
+                break
+            node.__parent__ = context
+            if not request.has_permission(Permissions.View, node):
+                raise HTTPNotFound()
+            context = node
+            traversed.append(name)
+        rest = segments[len(traversed) :]
+        view_name = ""
+        subpath: tuple[str, ...] = ()
+        if rest:
+            view_name = rest[0][2:] if rest[0].startswith("@@") else rest[0]
+            subpath = tuple(rest[1:])
+        return {
+            "context": context,
+            "view_name": view_name,
+            "subpath": subpath,
+            "traversed": tuple(traversed),
+            "virtual_root": self.root,
+            "virtual_root_path": (),
+            "root": self.root,
+        }
+
+
+@implementer(IResourceURL)
+class NodeURL:
+    """A node's URL is its stored path: no walk up the parents."""
+
+    def __init__(self, resource: Node, request):
+        path = quote(resource.path, safe="/-._~")
+        self.virtual_path = self.physical_path = path
+        parts = ("",) + tuple(p for p in resource.path.split("/") if p) + ("",)
+        self.virtual_path_tuple = self.physical_path_tuple = parts
+
+
+def includeme(config):
+    config.add_request_method(find_site, "site", reify=True)
+    config.add_request_method(find_root, "root_node", reify=True)
+    config.set_root_factory(root_factory)
+    config.registry.registerAdapter(NodeTraverser, (Node,), ITraverser)
+    config.add_resource_url_adapter(NodeURL, Node)

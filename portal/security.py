@@ -1,0 +1,161 @@
+"""Pyramid 2 security policy: who the user is, and what they may do where.
+
+Identity comes from a signed session cookie. Permission on a node comes from
+its workflow state (state -> permission -> roles) and the roles the user holds
+there: local roles granted on the node or any ancestor (site-wide roles are
+local roles on the site root) to the user or one of their groups, plus Owner
+on what they own. A user's local roles are loaded once per request.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pyramid.csrf import new_csrf_token
+from pyramid.security import Allowed, Denied
+from sqlalchemy import select
+
+from .models import GroupMember, LocalRole, Node, User
+from .permissions import AUTHENTICATED, EVERYONE, Roles
+from .workflow import EVERYONE as EVERYONE_ROLE
+from .workflow import is_live
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# A hash we verify against when the login is unknown, so that timing does not
+# tell which accounts exist.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+def verify_unknown(password: str) -> None:
+    try:
+        _hasher.verify(_DUMMY_HASH, password)
+    except VerificationError:
+        pass
+
+
+def session_auth_hash(user: User) -> str:
+    """A value that changes when the password does: old sessions then end."""
+    return user.password_hash[-16:]
+
+
+@dataclass
+class Identity:
+    user: User
+    principals: list[str]
+    # (path, role) for every local role held by the user or their groups.
+    local_roles: list[tuple[str, str]]
+
+    def roles_at(self, node: Node) -> set[str]:
+        roles = {role for path, role in self.local_roles if node.path.startswith(path)}
+        if node.owner_id == self.user.id:
+            roles.add(Roles.Owner)
+        return roles
+
+
+def load_identity(request) -> Identity | None:
+    uid = request.session.get("uid")
+    if uid is None:
+        return None
+    db = request.dbsession
+    user = db.get(User, uid)
+    if (
+        user is None
+        or not user.active
+        or not hmac.compare_digest(request.session.get("auth", ""), session_auth_hash(user))
+    ):
+        return None
+    groups = db.scalars(select(GroupMember.group_id).where(GroupMember.user_id == user.id)).all()
+    principals = [user.principal] + [f"group:{g}" for g in groups]
+    site_id = request.site.id
+    rows = db.execute(
+        select(Node.path, LocalRole.role)
+        .join(Node, Node.id == LocalRole.node_id)
+        .where(LocalRole.principal.in_(principals), Node.site_id == site_id)
+    ).all()
+    return Identity(user=user, principals=principals, local_roles=[tuple(r) for r in rows])
+
+
+class PortalSecurityPolicy:
+    def identity(self, request) -> Identity | None:
+        return request.identity_obj
+
+    def authenticated_userid(self, request):
+        ident = request.identity_obj
+        return ident.user.id if ident else None
+
+    def permits(self, request, context, permission):
+        if not isinstance(context, Node):
+            context = request.root
+        ident = request.identity_obj
+        roles = ident.roles_at(context) if ident else set()
+        workflow = request.content_types.workflow_for(context)
+        grants = workflow.grants(context.state, is_live(context))
+        allowed = grants.get(permission, frozenset())
+        if EVERYONE_ROLE in allowed or roles & allowed:
+            return Allowed("granted by role", permission)
+        return Denied("no role grants it", permission)
+
+    def remember(self, request, userid, **kw):
+        user = request.dbsession.get(User, userid)
+        # A new session on log-in: an attacker's planted session id is worthless.
+        request.session.invalidate()
+        request.session["uid"] = user.id
+        request.session["auth"] = session_auth_hash(user)
+        new_csrf_token(request)
+        return []
+
+    def forget(self, request, **kw):
+        request.session.invalidate()
+        return []
+
+
+def effective_principals(request) -> list[str]:
+    ident = request.identity_obj
+    if ident is None:
+        return [EVERYONE]
+    return [EVERYONE, AUTHENTICATED, *ident.principals]
+
+
+def includeme(config):
+    from pyramid.session import SignedCookieSessionFactory
+
+    from .settings import as_bool, ensure_secret
+
+    settings = config.get_settings()
+    secret = ensure_secret(settings)
+    max_age = int(settings["portal.session_max_age"])
+    config.set_session_factory(
+        SignedCookieSessionFactory(
+            secret,
+            cookie_name="portal_session",
+            salt="portal.session.",
+            httponly=True,
+            samesite="Lax",
+            secure=as_bool(settings["portal.session_secure"]),
+            max_age=None,  # a browser-session cookie; the server-side timeout below ends it
+            timeout=max_age,
+            reissue_time=max_age // 10,
+        )
+    )
+    config.set_security_policy(PortalSecurityPolicy())
+    config.add_request_method(load_identity, "identity_obj", reify=True)
+    config.add_request_method(lambda r: r.identity_obj.user if r.identity_obj else None, "user", reify=True)
+    # CSRF on every unsafe request unless a view checks it itself (forms do,
+    # so that a stale token keeps what the user typed).
+    config.set_default_csrf_options(require_csrf=True)

@@ -1,0 +1,95 @@
+"""Settings: built-in defaults, then the ini file, then the environment.
+
+Every ``portal.*`` setting can be overridden by an environment variable named
+``PORTAL_`` + the rest of the key in upper case with dots as underscores
+(``portal.site_name`` -> ``PORTAL_SITE_NAME``). A few keys have shorter,
+conventional names (``PORTAL_DATABASE_URL`` for ``sqlalchemy.url``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+# Keys whose environment variable is not derived mechanically from the key.
+ENV_ALIASES = {
+    "sqlalchemy.url": "PORTAL_DATABASE_URL",
+    "portal.data_dir": "PORTAL_DATA_DIR",
+    "portal.secret": "PORTAL_SECRET",
+}
+
+DEFAULTS: dict[str, str] = {
+    "portal.data_dir": "var",
+    "sqlalchemy.url": "",  # empty: SQLite under the data directory
+    "portal.secret": "",  # empty: generated once and kept in the data directory
+    "portal.site_name": "Trang thông tin điện tử",
+    "portal.site_level": "Ủy ban nhân dân xã",
+    "portal.site_address": "",
+    "portal.site_hotline": "",
+    "portal.site_email": "",
+    "portal.timezone": "Asia/Ho_Chi_Minh",
+    "portal.default_locale": "vi",
+    "portal.session_secure": "false",
+    "portal.session_max_age": "28800",
+    "portal.login.max_failures_per_account": "5",
+    "portal.login.max_failures_per_ip": "30",
+    "portal.login.lock_minutes": "15",
+    "portal.includes": "content_types",
+    "portal.reload_templates": "false",
+    "retry.attempts": "3",
+    "tm.annotate_user": "false",
+}
+
+
+def env_name(key: str) -> str:
+    if key in ENV_ALIASES:
+        return ENV_ALIASES[key]
+    if key.startswith("portal."):
+        key = key[len("portal.") :]
+    return "PORTAL_" + key.replace(".", "_").upper()
+
+
+def as_bool(value: object) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def resolve(settings: dict | None = None, environ: dict | None = None) -> dict:
+    """Merge defaults, the given (ini) settings and the environment."""
+    environ = os.environ if environ is None else environ
+    merged = dict(DEFAULTS)
+    merged.update({k: v for k, v in (settings or {}).items() if v is not None})
+    for key in list(merged):
+        name = env_name(key)
+        if name in environ:
+            merged[key] = environ[name]
+
+    data_dir = Path(merged["portal.data_dir"]).expanduser().resolve()
+    merged["portal.data_dir"] = str(data_dir)
+    if not merged["sqlalchemy.url"]:
+        merged["sqlalchemy.url"] = f"sqlite:///{data_dir / 'portal.sqlite'}"
+    return merged
+
+
+def ensure_data_dir(settings: dict) -> Path:
+    data_dir = Path(settings["portal.data_dir"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return data_dir
+
+
+def ensure_secret(settings: dict) -> str:
+    """Return the signing secret, creating one in the data directory if none is set.
+
+    The secret never lives in the repository: it comes from the environment or
+    from a file only the portal's user can read.
+    """
+    if settings.get("portal.secret"):
+        return settings["portal.secret"]
+    path = ensure_data_dir(settings) / "secret"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    secret = path.read_text().strip()
+    settings["portal.secret"] = secret
+    return secret

@@ -1,0 +1,132 @@
+"""Operations on the content tree: add, rename, move, reorder, delete.
+
+Paths are materialised, so renaming or moving a folder rewrites its whole
+subtree's paths with one UPDATE statement, whatever its size.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from .models import Node, utcnow
+from .text import slugify
+
+# Names that would shadow a fixed route or a view on the site root.
+RESERVED_NAMES = frozenset(
+    {"static", "api", "dang-nhap", "dang-xuat", "tim-kiem", "rss", "rss.xml", "atom.xml",
+     "sitemap.xml", "robots.txt", "favicon.ico", "deform-static"}
+)  # fmt: skip
+
+
+class TreeError(Exception):
+    pass
+
+
+def child_names(db: Session, parent: Node) -> set[str]:
+    return set(db.scalars(select(Node.name).where(Node.parent_id == parent.id)))
+
+
+def unique_name(db: Session, parent: Node, wanted: str, exclude_id: int | None = None) -> str:
+    base = slugify(wanted)
+    q = select(Node.name).where(Node.parent_id == parent.id, Node.name.like(f"{base}%"))
+    if exclude_id is not None:
+        q = q.where(Node.id != exclude_id)
+    taken = set(db.scalars(q))
+    if parent.parent_id is None:
+        taken |= RESERVED_NAMES
+    name, n = base, 2
+    while name in taken:
+        name = f"{base}-{n}"
+        n += 1
+    return name
+
+
+def next_position(db: Session, parent: Node) -> int:
+    current = db.scalar(select(func.max(Node.position)).where(Node.parent_id == parent.id))
+    return 0 if current is None else current + 1
+
+
+def add_child(db: Session, parent: Node, node: Node, name: str | None = None) -> Node:
+    node.site_id = parent.site_id
+    node.parent_id = parent.id
+    node.name = unique_name(db, parent, name or node.title)
+    node.path = f"{parent.path}{node.name}/"
+    node.position = next_position(db, parent)
+    node.__parent__ = parent
+    db.add(node)
+    db.flush()
+    return node
+
+
+def _rewrite_subtree(db: Session, node: Node, new_path: str) -> None:
+    old_path = node.path
+    # One statement for the node and all its descendants.
+    db.execute(
+        update(Node)
+        .where(Node.site_id == node.site_id, Node.path.startswith(old_path, autoescape=True))
+        .values(path=new_path + func.substr(Node.path, len(old_path) + 1))
+        .execution_options(synchronize_session=False)
+    )
+    # Objects already in the session hold stale paths: refresh them.
+    for obj in list(db.identity_map.values()):
+        if isinstance(obj, Node) and obj.site_id == node.site_id and obj.path.startswith(old_path):
+            db.expire(obj, ["path"])
+
+
+def rename(db: Session, node: Node, new_name: str) -> str:
+    if node.parent_id is None:
+        raise TreeError("root cannot be renamed")
+    parent = db.get(Node, node.parent_id)
+    name = unique_name(db, parent, new_name, exclude_id=node.id)
+    if name == node.name:
+        return name
+    new_path = f"{parent.path}{name}/"
+    _rewrite_subtree(db, node, new_path)
+    node.name = name
+    node.modified = utcnow()
+    db.flush()
+    return name
+
+
+def move(db: Session, node: Node, target: Node) -> None:
+    if node.parent_id is None:
+        raise TreeError("root cannot be moved")
+    if target.site_id != node.site_id or target.path.startswith(node.path):
+        raise TreeError("cannot move a folder into itself")
+    if target.id == node.parent_id:
+        return
+    name = unique_name(db, target, node.name, exclude_id=node.id)
+    _rewrite_subtree(db, node, f"{target.path}{name}/")
+    node.name = name
+    node.parent_id = target.id
+    node.position = next_position(db, target)
+    node.modified = utcnow()
+    db.flush()
+
+
+def reorder(db: Session, parent: Node, ordered_ids: list[int]) -> None:
+    """Give the listed children positions 0..n-1 in that order."""
+    children = {n.id: n for n in db.scalars(select(Node).where(Node.parent_id == parent.id))}
+    rest = [i for i in sorted(children, key=lambda i: children[i].position) if i not in ordered_ids]
+    for pos, node_id in enumerate([i for i in ordered_ids if i in children] + rest):
+        children[node_id].position = pos
+
+
+def move_step(db: Session, node: Node, delta: int) -> None:
+    """Move a node one place up (-1) or down (+1) among its siblings."""
+    siblings = list(
+        db.scalars(select(Node.id).where(Node.parent_id == node.parent_id).order_by(Node.position, Node.id))
+    )
+    i = siblings.index(node.id)
+    j = max(0, min(len(siblings) - 1, i + delta))
+    siblings.insert(j, siblings.pop(i))
+    reorder(db, db.get(Node, node.parent_id), siblings)
+
+
+def delete(db: Session, node: Node) -> None:
+    if node.parent_id is None:
+        raise TreeError("root cannot be deleted")
+    # Children go with it: the foreign key cascades in the database.
+    db.delete(node)
+    db.flush()

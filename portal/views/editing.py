@@ -1,0 +1,143 @@
+"""Generic add and edit forms, built from each type's colander schema."""
+
+from __future__ import annotations
+
+import colander
+import deform
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
+from pyramid.view import view_config
+from sqlalchemy import select
+
+from .. import tree
+from ..forms import make_form
+from ..i18n import _
+from ..models import Node, utcnow
+from ..permissions import Permissions
+from ..registry import AddNotAllowed, TypeInfo
+
+SKIP_FIELDS = {"csrf_token", "name"}
+
+
+def default_apply(obj: Node, appstruct: dict) -> None:
+    for key, value in appstruct.items():
+        if key not in SKIP_FIELDS:
+            setattr(obj, key, value)
+
+
+def default_appstruct(obj: Node, schema: colander.SchemaNode) -> dict:
+    data = {}
+    for child in schema.children:
+        if child.name in ("csrf_token",):
+            continue
+        value = getattr(obj, child.name, colander.null)
+        data[child.name] = colander.null if value is None else value
+    return data
+
+
+def build_schema(request, info: TypeInfo, context: Node, mode: str, obj: Node | None = None):
+    schema = info.schema()
+    if obj is not None and obj.parent_id is None and "name" in schema:
+        del schema["name"]  # the site root has no name to change
+    schema = schema.bind(request=request, context=context, mode=mode, obj=obj)
+    return schema
+
+
+def name_conflict(request, container: Node, name: str, exclude_id: int | None) -> bool:
+    q = select(Node.id).where(Node.parent_id == container.id, Node.name == name)
+    if exclude_id is not None:
+        q = q.where(Node.id != exclude_id)
+    return request.dbsession.scalar(q) is not None or (
+        container.parent_id is None and name in tree.RESERVED_NAMES
+    )
+
+
+def render_form(request, form: deform.Form, appstruct=colander.null, failure=None) -> dict:
+    html = failure.render() if failure is not None else form.render(appstruct)
+    resources = form.get_widget_resources()
+    return {
+        "form": html,
+        "form_js": [request.static_url(r) for r in resources["js"]],
+        "form_css": [request.static_url(r) for r in resources["css"]],
+    }
+
+
+def _validate_name(request, form, controls, container, exclude_id):
+    """Run the form's validation, then the name check that needs the database."""
+    appstruct = form.validate(controls)
+    name = appstruct.get("name")
+    if name and name_conflict(request, container, name, exclude_id):
+        exc = colander.Invalid(form.schema)
+        exc["name"] = _("Tên này đã được dùng trong thư mục. Hãy chọn tên khác.")
+        form.widget.handle_error(form, exc)
+        raise deform.ValidationFailure(form, form.cstruct, exc)
+    return appstruct
+
+
+@view_config(
+    context=Node,
+    name="add",
+    renderer="form.html",
+    permission=Permissions.Add,
+    require_csrf=False,  # the form checks its own token
+)
+def add_view(context: Node, request):
+    type_name = request.params.get("type", "")
+    try:
+        info = request.content_types.check_add(request, context, type_name)
+    except AddNotAllowed:
+        raise HTTPForbidden(_("Không được thêm loại nội dung này vào đây.")) from None
+
+    schema = build_schema(request, info, context, "add")
+    form = make_form(request, schema, buttons=("save",), action=request.url)
+    page = {"title": request.t(_("Thêm ${type}"), type=request.t(info.title)), "context": context}
+
+    if request.method == "POST" and "save" in request.POST:
+        try:
+            appstruct = _validate_name(request, form, request.POST.items(), context, None)
+        except deform.ValidationFailure as e:
+            request.response.status = 400
+            return {**page, **render_form(request, form, failure=e)}
+        obj = info.model()
+        obj.owner_id = request.user.id
+        obj.state = info.workflow.initial
+        (info.apply or default_apply)(obj, appstruct)
+        now = utcnow()
+        obj.created = obj.modified = now
+        tree.add_child(request.dbsession, context, obj, name=appstruct.get("name") or obj.title)
+        request.session.flash(request.t(_("Đã tạo “${title}”."), title=obj.title))
+        return HTTPFound(request.resource_url(obj))
+    return {**page, **render_form(request, form)}
+
+
+@view_config(
+    context=Node,
+    name="edit",
+    renderer="form.html",
+    permission=Permissions.Edit,
+    require_csrf=False,
+)
+def edit_view(context: Node, request):
+    info = request.content_types.info_for(context)
+    if info is None:
+        raise HTTPNotFound()
+    schema = build_schema(request, info, context, "edit", obj=context)
+    form = make_form(request, schema, buttons=("save",), action=request.url)
+    page = {"title": request.t(_("Sửa: ${title}"), title=context.title), "context": context}
+
+    if request.method == "POST" and "save" in request.POST:
+        parent_id = context.parent_id
+        container = request.dbsession.get(Node, parent_id) if parent_id else context
+        try:
+            appstruct = _validate_name(request, form, request.POST.items(), container, context.id)
+        except deform.ValidationFailure as e:
+            request.response.status = 400
+            return {**page, **render_form(request, form, failure=e)}
+        (info.apply or default_apply)(context, appstruct)
+        context.modified = utcnow()
+        new_name = appstruct.get("name")
+        if new_name and context.parent_id is not None and new_name != context.name:
+            tree.rename(request.dbsession, context, new_name)
+        request.session.flash(request.t(_("Đã lưu thay đổi.")))
+        return HTTPFound(request.resource_url(context))
+    appstruct = (info.to_appstruct or default_appstruct)(context, schema)
+    return {**page, **render_form(request, form, appstruct)}
