@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from pyramid.config import Configurator
+import warnings
+
+# Pyramid still imports pkg_resources; its deprecation notice is not for our users.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+
+from pyramid.config import Configurator  # noqa: E402
 
 from .settings import ensure_data_dir, resolve
 

@@ -5,6 +5,7 @@
     portal db upgrade [REV] | current | downgrade REV
     portal user add LOGIN [--role ROLE ...] [--fullname NAME] [--email E]
     portal user passwd LOGIN | list
+    portal group add NAME [--title T] [--role ROLE ...] | member NAME LOGIN | list
 
 Errors end the command with a non-zero status and one line on stderr.
 """
@@ -43,6 +44,7 @@ def load_settings(config_file: str | None) -> dict:
         raw = dict(get_appsettings(config_file))
     else:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     return resolve(raw)
 
 
@@ -197,6 +199,47 @@ def cmd_user(args, settings) -> None:
             print(f"Đã đổi mật khẩu của '{args.login}'.")
 
 
+def cmd_group(args, settings) -> None:
+    from .models import Group, GroupMember, LocalRole, User
+
+    engine = _engine(settings)
+    _require_schema(engine)
+    with Session(engine) as db, db.begin():
+        if args.group_command == "list":
+            for group in db.scalars(select(Group).order_by(Group.name)):
+                members = db.scalars(
+                    select(User.login)
+                    .join(GroupMember, GroupMember.user_id == User.id)
+                    .where(GroupMember.group_id == group.id)
+                    .order_by(User.login)
+                ).all()
+                print(f"{group.name}\t{group.title}\t{','.join(members)}")
+            return
+        group = db.scalar(select(Group).where(Group.name == args.name))
+        if args.group_command == "add":
+            if group is not None:
+                raise CLIError(f"nhóm '{args.name}' đã tồn tại")
+            bad = [r for r in args.role if r not in GRANTABLE_ROLES]
+            if bad:
+                raise CLIError(f"vai trò không hợp lệ: {', '.join(bad)}")
+            group = Group(name=args.name, title=args.title)
+            db.add(group)
+            db.flush()
+            root = bootstrap.ensure_site(db, settings)
+            for role in args.role:
+                db.add(LocalRole(node_id=root.id, principal=group.principal, role=role))
+            print(f"Đã tạo nhóm '{args.name}'.")
+            return
+        if group is None:
+            raise CLIError(f"không có nhóm '{args.name}'")
+        user = db.scalar(select(User).where(User.login == args.login))
+        if user is None:
+            raise CLIError(f"không có người dùng '{args.login}'")
+        if db.get(GroupMember, (group.id, user.id)) is None:
+            db.add(GroupMember(group_id=group.id, user_id=user.id))
+        print(f"Đã thêm '{args.login}' vào nhóm '{args.name}'.")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="Cổng thông tin điện tử")
     parser.add_argument("-c", "--config", help="tệp cấu hình .ini (mặc định: biến PORTAL_CONFIG)")
@@ -236,6 +279,18 @@ def build_parser() -> argparse.ArgumentParser:
     pw.add_argument("login")
     usub.add_parser("list")
     user.set_defaults(func=cmd_user)
+
+    group = sub.add_parser("group", help="quản lý nhóm")
+    gsub = group.add_subparsers(dest="group_command", required=True)
+    gadd = gsub.add_parser("add")
+    gadd.add_argument("name")
+    gadd.add_argument("--title", default="")
+    gadd.add_argument("--role", action="append", default=[], help="vai trò toàn trang của nhóm")
+    gmem = gsub.add_parser("member")
+    gmem.add_argument("name")
+    gmem.add_argument("login")
+    gsub.add_parser("list")
+    group.set_defaults(func=cmd_group)
     return parser
 
 

@@ -81,12 +81,15 @@ class Layout:
             ("@@contents", _("Nội dung"), Permissions.View),
             ("@@workflow", _("Trạng thái"), Permissions.View),
             ("@@sharing", _("Chia sẻ"), Permissions.Sharing),
+            ("@@move", _("Chuyển"), Permissions.Delete),
             ("@@history", _("Lịch sử"), Permissions.Edit),
         ]
         info = request.content_types.info_for(context)
         out = []
         for name, title, perm in candidates:
             if name == "@@contents" and not (info and info.container):
+                continue
+            if name == "@@move" and context.parent_id is None:
                 continue
             if request.has_permission(perm, context):
                 out.append(Action(name, title, url + name, active=view_name == name))

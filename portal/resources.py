@@ -40,7 +40,16 @@ def find_root(request) -> Node:
     return root
 
 
-def root_factory(request) -> Node:
+class RouteContext:
+    """Context of fixed routes (/dang-nhap, /static/...): no database work needed."""
+
+    __name__ = ""
+    __parent__ = None
+
+
+def root_factory(request):
+    if request.matched_route is not None:
+        return RouteContext()
     return request.root_node
 
 
@@ -57,15 +66,7 @@ class NodeTraverser:
         self.root = root
 
     def __call__(self, request):
-        matchdict = getattr(request, "matchdict", None)
-        if matchdict is not None:
-            # A fixed route matched: traverse only what the route hands over.
-            traverse = matchdict.get("traverse", ())
-            if isinstance(traverse, str):
-                traverse = traverse.split("/")
-            segments = [s for s in traverse if s]
-        else:
-            segments = [s for s in request.path_info.split("/") if s]
+        segments = [s for s in request.path_info.split("/") if s]
         names: list[str] = []
         for seg in segments:
             if seg.startswith("@@"):

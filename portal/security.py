@@ -101,7 +101,7 @@ class PortalSecurityPolicy:
 
     def permits(self, request, context, permission):
         if not isinstance(context, Node):
-            context = request.root
+            context = request.root_node
         ident = request.identity_obj
         roles = ident.roles_at(context) if ident else set()
         workflow = request.content_types.workflow_for(context)
