@@ -12,32 +12,36 @@ from urllib.parse import quote
 
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.interfaces import IResourceURL, ITraverser
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from zope.interface import implementer
 
 from .models import Node, Site, SiteHost
 from .permissions import Permissions
 
 
-def find_site(request) -> Site:
-    db = request.dbsession
-    host = (request.host or "").rsplit(":", 1)[0].lower()
-    site = db.scalar(select(Site).join(SiteHost, SiteHost.site_id == Site.id).where(SiteHost.host == host))
-    if site is None:
-        site = db.scalar(select(Site).where(Site.name == "default"))
-    if site is None:
-        # A database that was never initialised: say so instead of a 500.
-        raise HTTPNotFound("Trang chưa được khởi tạo. Hãy chạy: portal init")
-    return site
-
-
 def find_root(request) -> Node:
+    """The root node of the site answering this Host, in one query.
+
+    A host listed in ``site_hosts`` picks its site; any other host gets the
+    site named "default".
+    """
+    host = (request.host or "").rsplit(":", 1)[0].lower()
     root = request.dbsession.scalar(
-        select(Node).where(Node.site_id == request.site.id, Node.parent_id.is_(None))
+        select(Node)
+        .join(Site, Site.id == Node.site_id)
+        .outerjoin(SiteHost, and_(SiteHost.site_id == Site.id, SiteHost.host == host))
+        .where(Node.parent_id.is_(None), or_(SiteHost.host.is_not(None), Site.name == "default"))
+        .order_by(SiteHost.host.is_(None))
+        .limit(1)
     )
     if root is None:
+        # A database that was never initialised: say so instead of a 500.
         raise HTTPNotFound("Trang chưa được khởi tạo. Hãy chạy: portal init")
     return root
+
+
+def find_site(request) -> Site:
+    return request.dbsession.get(Site, request.root_node.site_id)
 
 
 class RouteContext:

@@ -82,7 +82,7 @@ def load_identity(request) -> Identity | None:
         return None
     groups = db.scalars(select(GroupMember.group_id).where(GroupMember.user_id == user.id)).all()
     principals = [user.principal] + [f"group:{g}" for g in groups]
-    site_id = request.site.id
+    site_id = request.root_node.site_id
     rows = db.execute(
         select(Node.path, LocalRole.role)
         .join(Node, Node.id == LocalRole.node_id)

@@ -20,7 +20,8 @@ def security_headers(event):
         "script-src 'self' 'unsafe-inline'; frame-ancestors 'self'; form-action 'self'",
     )
     request = event.request
-    if "Cache-Control" not in headers and "portal_session" in request.cookies:
+    has_session = "portal_session" in request.cookies or "Set-Cookie" in headers
+    if "Cache-Control" not in headers and has_session:
         # Pages seen with a session (logged-in users, forms) are never stored
         # by a shared cache.
         headers["Cache-Control"] = "private, no-store"
