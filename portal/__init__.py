@@ -9,7 +9,7 @@ warnings.filterwarnings("ignore", message="pkg_resources is deprecated", categor
 
 from pyramid.config import Configurator  # noqa: E402
 
-from .settings import ensure_data_dir, resolve
+from .settings import ensure_data_dir, resolve  # noqa: E402
 
 
 def make_config(settings: dict | None = None) -> Configurator:

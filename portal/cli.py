@@ -19,7 +19,7 @@ import os
 import sys
 
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import bootstrap, migrate
@@ -49,10 +49,21 @@ def load_settings(config_file: str | None) -> dict:
 
 
 def _engine(settings):
-    return make_engine(settings["sqlalchemy.url"])
+    try:
+        return make_engine(settings["sqlalchemy.url"])
+    except ImportError as e:
+        raise CLIError(
+            f"thiếu trình điều khiển cơ sở dữ liệu ({e.name}); với PostgreSQL hãy dùng "
+            "postgresql+psycopg://... và cài: pip install -e '.[postgresql]'"
+        ) from None
+    except ArgumentError as e:
+        raise CLIError(f"địa chỉ cơ sở dữ liệu không hợp lệ: {e}") from None
 
 
 def _require_schema(engine) -> None:
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database and not os.path.exists(url.database):
+        raise CLIError("cơ sở dữ liệu chưa được khởi tạo; hãy chạy: portal init")
     if migrate.current(engine) is None:
         raise CLIError("cơ sở dữ liệu chưa được khởi tạo; hãy chạy: portal init")
 
@@ -77,9 +88,16 @@ def _check_password(password: str) -> None:
         raise CLIError("mật khẩu phải có ít nhất 8 ký tự")
 
 
+def _admin_password() -> str | None:
+    password = os.environ.get("PORTAL_ADMIN_PASSWORD") or None
+    if password is not None:
+        _check_password(password)
+    return password
+
+
 def cmd_init(args, settings) -> None:
     engine = _engine(settings)
-    generated = bootstrap.initialise(settings, engine, os.environ.get("PORTAL_ADMIN_PASSWORD"))
+    generated = bootstrap.initialise(settings, engine, _admin_password())
     print(
         f"Cơ sở dữ liệu: {engine.url.render_as_string(hide_password=True)} "
         f"(phiên bản {migrate.current(engine)})"
@@ -122,7 +140,7 @@ def cmd_serve(args, settings) -> None:
     from . import make_config
 
     engine = _engine(settings)
-    generated = bootstrap.initialise(settings, engine, os.environ.get("PORTAL_ADMIN_PASSWORD"))
+    generated = bootstrap.initialise(settings, engine, _admin_password())
     _announce_admin(generated)
     if args.demo:
         count = _load_demo(settings, engine)
@@ -162,9 +180,8 @@ def cmd_user(args, settings) -> None:
                 roles.setdefault(principal, []).append(role)
             for user in db.scalars(select(User).order_by(User.login)):
                 status = "" if user.active else " (đã khóa)"
-                print(
-                    f"{user.login}\t{user.fullname}\t{','.join(sorted(roles.get(user.principal, [])))}{status}"
-                )
+                held = ",".join(sorted(roles.get(user.principal, [])))
+                print(f"{user.login}\t{user.fullname}\t{held}{status}")
             return
         user = db.scalar(select(User).where(User.login == args.login))
         if args.user_command == "add":
@@ -193,9 +210,10 @@ def cmd_user(args, settings) -> None:
                 raise CLIError(f"không có người dùng '{args.login}'")
             password = _read_password()
             _check_password(password)
-            from .security import hash_password
+            from .security import end_login_sessions, hash_password
 
             user.password_hash = hash_password(password)
+            end_login_sessions(db, user.id)
             print(f"Đã đổi mật khẩu của '{args.login}'.")
 
 
@@ -303,13 +321,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"portal: lỗi: {e}", file=sys.stderr)
         return 1
     except OperationalError as e:
-        print(
-            f"portal: lỗi: không kết nối được cơ sở dữ liệu ({e.orig})".splitlines()[0],
-            file=sys.stderr,
-        )
+        text = str(e.orig).strip()
+        reason = text.splitlines()[0] if text else "?"
+        print(f"portal: lỗi: không kết nối được cơ sở dữ liệu ({reason})", file=sys.stderr)
         return 1
     except SQLAlchemyError as e:
-        print(f"portal: lỗi cơ sở dữ liệu: {str(e).splitlines()[0]}", file=sys.stderr)
+        print(f"portal: lỗi: cơ sở dữ liệu: {str(e).splitlines()[0]}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -13,7 +13,7 @@ from pyramid.events import BeforeRender, subscriber
 
 from . import listing
 from .i18n import _
-from .models import Node
+from .models import Node, utcnow
 from .permissions import Permissions
 from .text import format_date, format_datetime
 
@@ -49,11 +49,35 @@ class Layout:
 
     def navigation(self, context: Node | None) -> list[NavItem]:
         request = self.request
-        root = request.root_node
         current = context.path if isinstance(context, Node) else ""
-        rows = listing.children(request, root, columns=(Node.title, Node.path), nav_only=True, limit=12)
         base = request.application_url
-        return [NavItem(title=r.title, url=base + r.path, active=current.startswith(r.path)) for r in rows]
+        return [
+            NavItem(title=title, url=base + path, active=current.startswith(path))
+            for title, path in self._nav_rows()
+        ]
+
+    def _nav_rows(self) -> list[tuple[str, str]]:
+        """The root's visible children. Anonymous visitors all see the same list, so it is
+        cached per site until the next content change (the site generation) or the next
+        scheduled publication or expiry among those items, whichever comes first."""
+        request = self.request
+        root = request.root_node
+
+        def load():
+            rows = listing.children(request, root, columns=(Node.title, Node.path), nav_only=True, limit=12)
+            return [(r.title, r.path) for r in rows]
+
+        if request.identity_obj is not None:
+            return load()
+        cache = request.registry.setdefault("portal.nav_cache", {})
+        generation = request.site_info.generation
+        hit = cache.get(root.site_id)
+        now = utcnow()
+        if hit and hit[0] == generation and (hit[1] is None or hit[1] > now):
+            return hit[2]
+        rows = load()
+        cache[root.site_id] = (generation, listing.next_change(request, root), rows)
+        return rows
 
     def breadcrumbs(self, context: Node | None) -> list[NavItem]:
         items = []

@@ -8,9 +8,11 @@ show, so they cost one query however long they are.
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+import datetime as dt
 
-from .models import Node
+from sqlalchemy import func, or_, select
+
+from .models import Node, utcnow
 from .workflow import SIMPLE_PUBLICATION, visible_clause
 
 LISTING_COLUMNS = (
@@ -52,3 +54,16 @@ def children(request, parent: Node, *, columns=LISTING_COLUMNS, nav_only=False, 
     if limit:
         q = q.limit(limit)
     return request.dbsession.execute(q).all()
+
+
+def next_change(request, parent: Node) -> dt.datetime | None:
+    """When the anonymous view of ``parent``'s children next changes by itself:
+    the nearest future effective or expiry date among its published children."""
+    now = utcnow()
+    published = (Node.parent_id == parent.id, Node.state == "published")
+    starts = select(func.min(Node.effective)).where(*published, Node.effective > now)
+    ends = select(func.min(Node.expires)).where(*published, Node.expires > now)
+    times = [t for t in (request.dbsession.scalar(starts), request.dbsession.scalar(ends)) if t]
+    # SQLite hands back naive values from aggregates: they are UTC.
+    times = [t if t.tzinfo else t.replace(tzinfo=dt.UTC) for t in times]
+    return min(times) if times else None

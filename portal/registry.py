@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import colander
+from pyramid.exceptions import ConfigurationConflictError
 
 from .models import Node
 from .permissions import Permissions
@@ -122,6 +123,17 @@ def add_content_type(
         extra=extra,
     )
     registry: TypeRegistry = config.registry["portal.types"]
+
+    # Checked when declared, not only at commit: Pyramid lets a configurator
+    # silently override what it included, and a type must never be replaced
+    # by accident.
+    declared = config.registry.setdefault("portal.types.declared", {})
+    for key in (("name", name), ("model", model)):
+        if key in declared:
+            raise ConfigurationConflictError(
+                {("portal.content_type",) + key: [declared[key], str(config.action_info)]}
+            )
+        declared[key] = str(config.action_info)
 
     intr = config.introspectable("portal content types", name, title, "portal content type")
     intr["model"] = model

@@ -8,36 +8,52 @@ may not view is a 404 (never a 403), so its existence does not leak.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.interfaces import IResourceURL, ITraverser
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from zope.interface import implementer
 
 from .models import Node, Site, SiteHost
 from .permissions import Permissions
 
 
-def find_root(request) -> Node:
+@dataclass(frozen=True)
+class SiteInfo:
+    root: Node
+    generation: int  # keys caches: bumped by every content change (portal.events)
+
+
+_HOST = bindparam("host")
+# Built once: composing this statement costs more than running it.
+_ROOT_BY_HOST = (
+    select(Node, Site.generation)
+    .join(Site, Site.id == Node.site_id)
+    .outerjoin(SiteHost, and_(SiteHost.site_id == Site.id, SiteHost.host == _HOST))
+    .where(Node.parent_id.is_(None), or_(SiteHost.host.is_not(None), Site.name == "default"))
+    .order_by(SiteHost.host.is_(None))
+    .limit(1)
+)
+
+
+def find_site_info(request) -> SiteInfo:
     """The root node of the site answering this Host, in one query.
 
     A host listed in ``site_hosts`` picks its site; any other host gets the
     site named "default".
     """
     host = (request.host or "").rsplit(":", 1)[0].lower()
-    root = request.dbsession.scalar(
-        select(Node)
-        .join(Site, Site.id == Node.site_id)
-        .outerjoin(SiteHost, and_(SiteHost.site_id == Site.id, SiteHost.host == host))
-        .where(Node.parent_id.is_(None), or_(SiteHost.host.is_not(None), Site.name == "default"))
-        .order_by(SiteHost.host.is_(None))
-        .limit(1)
-    )
-    if root is None:
+    row = request.dbsession.execute(_ROOT_BY_HOST, {"host": host}).first()
+    if row is None:
         # A database that was never initialised: say so instead of a 500.
         raise HTTPNotFound("Trang chưa được khởi tạo. Hãy chạy: portal init")
-    return root
+    return SiteInfo(root=row[0], generation=row[1])
+
+
+def find_root(request) -> Node:
+    return request.site_info.root
 
 
 def find_site(request) -> Site:
@@ -125,6 +141,7 @@ class NodeURL:
 
 
 def includeme(config):
+    config.add_request_method(find_site_info, "site_info", reify=True)
     config.add_request_method(find_site, "site", reify=True)
     config.add_request_method(find_root, "root_node", reify=True)
     config.set_root_factory(root_factory)

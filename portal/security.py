@@ -1,6 +1,8 @@
 """Pyramid 2 security policy: who the user is, and what they may do where.
 
-Identity comes from a signed session cookie. Permission on a node comes from
+Identity comes from a signed session cookie holding a random token whose hash
+is a row in ``login_sessions``: log-out deletes the row, so a copied cookie is
+worthless afterwards. Permission on a node comes from
 its workflow state (state -> permission -> roles) and the roles the user holds
 there: local roles granted on the node or any ancestor (site-wide roles are
 local roles on the site root) to the user or one of their groups, plus Owner
@@ -9,16 +11,19 @@ on what they own. A user's local roles are loaded once per request.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import hmac
+import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pyramid.csrf import new_csrf_token
 from pyramid.security import Allowed, Denied
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from .models import GroupMember, LocalRole, Node, User
+from .models import GroupMember, LocalRole, LoginSession, Node, User, utcnow
 from .permissions import AUTHENTICATED, EVERYONE, Roles
 from .workflow import EVERYONE as EVERYONE_ROLE
 from .workflow import is_live
@@ -49,9 +54,35 @@ def verify_unknown(password: str) -> None:
         pass
 
 
-def session_auth_hash(user: User) -> str:
-    """A value that changes when the password does: old sessions then end."""
+def password_stamp(user: User) -> str:
     return user.password_hash[-16:]
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_login_session(request, user: User) -> str:
+    max_age = int(request.registry.settings["portal.session_max_age"])
+    token = secrets.token_urlsafe(32)
+    # Old rows of this user go as they expire; nothing else cleans them up.
+    request.dbsession.execute(
+        delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.expires <= utcnow())
+    )
+    request.dbsession.add(
+        LoginSession(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            password_stamp=password_stamp(user),
+            expires=utcnow() + dt.timedelta(seconds=max_age),
+        )
+    )
+    return token
+
+
+def end_login_sessions(db, user_id: int) -> None:
+    """Every session of this user ends (after a password change, say)."""
+    db.execute(delete(LoginSession).where(LoginSession.user_id == user_id))
 
 
 @dataclass
@@ -69,16 +100,19 @@ class Identity:
 
 
 def load_identity(request) -> Identity | None:
-    uid = request.session.get("uid")
-    if uid is None:
+    token = request.session.get("token") if "portal_session" in request.cookies else None
+    if not token or not isinstance(token, str):
         return None
     db = request.dbsession
-    user = db.get(User, uid)
-    if (
-        user is None
-        or not user.active
-        or not hmac.compare_digest(request.session.get("auth", ""), session_auth_hash(user))
-    ):
+    row = db.execute(
+        select(User, LoginSession.password_stamp)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.token_hash == _token_hash(token), LoginSession.expires > utcnow())
+    ).first()
+    if row is None:
+        return None
+    user, stamp = row
+    if not user.active or not hmac.compare_digest(stamp, password_stamp(user)):
         return None
     groups = db.scalars(select(GroupMember.group_id).where(GroupMember.user_id == user.id)).all()
     principals = [user.principal] + [f"group:{g}" for g in groups]
@@ -115,12 +149,16 @@ class PortalSecurityPolicy:
         user = request.dbsession.get(User, userid)
         # A new session on log-in: an attacker's planted session id is worthless.
         request.session.invalidate()
-        request.session["uid"] = user.id
-        request.session["auth"] = session_auth_hash(user)
+        request.session["token"] = start_login_session(request, user)
         new_csrf_token(request)
         return []
 
     def forget(self, request, **kw):
+        token = request.session.get("token")
+        if isinstance(token, str):
+            request.dbsession.execute(
+                delete(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+            )
         request.session.invalidate()
         return []
 

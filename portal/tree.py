@@ -69,8 +69,14 @@ def _rewrite_subtree(db: Session, node: Node, new_path: str) -> None:
         .execution_options(synchronize_session=False)
     )
     # Objects already in the session hold stale paths: refresh them.
+    # Read only loaded values: touching an expired attribute would reload it.
     for obj in list(db.identity_map.values()):
-        if isinstance(obj, Node) and obj.site_id == node.site_id and obj.path.startswith(old_path):
+        loaded = obj.__dict__
+        if (
+            isinstance(obj, Node)
+            and loaded.get("site_id") == node.site_id
+            and loaded.get("path", "").startswith(old_path)
+        ):
             db.expire(obj, ["path"])
 
 

@@ -92,6 +92,8 @@ def connection(engine, wsgi_app):
     trans = conn.begin()
     factory = wsgi_app.registry["dbsession_factory"]
     factory.configure(bind=conn, join_transaction_mode="create_savepoint")
+    # Every test rolls back, so site generations repeat: start with empty caches.
+    wsgi_app.registry.pop("portal.nav_cache", None)
     yield conn
     factory.configure(bind=engine, join_transaction_mode="conservative_savepoint")
     trans.rollback()

@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=64), nullable=False),
         sa.Column("title", sa.String(length=255), nullable=False),
+        sa.Column("generation", sa.Integer(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sites")),
         sa.UniqueConstraint("name", name=op.f("uq_sites_name")),
     )
@@ -76,6 +77,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("group_members", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_group_members_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "login_sessions",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created", sa.DateTime(), nullable=False),
+        sa.Column("expires", sa.DateTime(), nullable=False),
+        sa.Column("password_stamp", sa.String(length=16), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_login_sessions_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_login_sessions")),
+    )
+    with op.batch_alter_table("login_sessions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_login_sessions_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "nodes",
@@ -207,6 +223,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_nodes_owner_id"))
 
     op.drop_table("nodes")
+    with op.batch_alter_table("login_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_login_sessions_user_id"))
+
+    op.drop_table("login_sessions")
     with op.batch_alter_table("group_members", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_group_members_user_id"))
 

@@ -3,13 +3,14 @@
 from .meta import Base, UTCDateTime, utcnow
 from .node import LocalRole, Node, SiteRoot, WorkflowHistory
 from .site import Site, SiteHost
-from .users import Group, GroupMember, LoginThrottle, User
+from .users import Group, GroupMember, LoginSession, LoginThrottle, User
 
 __all__ = [
     "Base",
     "Group",
     "GroupMember",
     "LocalRole",
+    "LoginSession",
     "LoginThrottle",
     "Node",
     "Site",

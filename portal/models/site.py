@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .meta import Base
@@ -15,6 +15,8 @@ class Site(Base):
     # Short machine name; "default" answers every host that no other site claims.
     name: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(255), default="")
+    # Bumped by every content change (portal.events); keys caches of rendered parts.
+    generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class SiteHost(Base):

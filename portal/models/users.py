@@ -61,3 +61,19 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(default=0)
     window_start: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class LoginSession(Base):
+    """A log-in, so that log-out (or a password change) ends it on the server too.
+
+    The cookie carries a random token; only its SHA-256 is stored.
+    """
+
+    __tablename__ = "login_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The tail of the password hash at log-in: any password change ends the session.
+    password_stamp: Mapped[str] = mapped_column(String(16), default="")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import colander
 import deform
 from pyramid.httpexceptions import HTTPFound
@@ -37,9 +39,16 @@ class LoginSchema(CSRFSchema):
 
 def safe_redirect(request, target: str) -> str:
     """Only same-site paths: never an open redirect to another host."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    bad = (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(c) < 32 or ord(c) == 127 for c in target)
+    )
+    if bad:
         return request.application_url + "/"
-    return request.application_url + target
+    return request.application_url + quote(target, safe="/?&=%#:@!$'()*+,;~-._")
 
 
 @view_config(route_name="login", renderer="login.html", require_csrf=False)
