@@ -27,7 +27,8 @@ class FolderSchema(BaseContentSchema):
 
 @view_config(context=Folder, renderer="folder.html", permission=Permissions.View)
 def folder_view(context: Folder, request):
-    return {"context": context, "items": listing.children(request, context)}
+    batch = listing.children_batch(request, context, per_page=30)
+    return {"context": context, "items": batch.items, "batch": batch}
 
 
 def includeme(config):

@@ -147,7 +147,14 @@ def cmd_serve(args, settings) -> None:
         print(f"Đã nạp dữ liệu mẫu: {count} mục mới.")
     app = make_config({**settings, "portal.db_bind": engine}).make_wsgi_app()
     print(f"Cổng thông tin chạy tại http://{args.host}:{args.port}/", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=8, ident="portal")
+    waitress.serve(
+        app,
+        host=args.host,
+        port=args.port,
+        threads=8,
+        ident="portal",
+        max_request_body_size=int(settings["portal.max_request_body"]),
+    )
 
 
 def cmd_db(args, settings) -> None:

@@ -103,10 +103,13 @@ def datetime_widget():
     )
 
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,254}$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_SLUG = 80  # the length slugify() produces from titles
 
 
 def slug_validator(node, value):
+    if len(value) > MAX_SLUG:
+        raise colander.Invalid(node, _("Tên đường dẫn dài tối đa 80 ký tự."))
     if not _SLUG.match(value):
         raise colander.Invalid(node, _("Chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang."))
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pyramid.csrf import get_csrf_token
 from pyramid.events import BeforeRender, subscriber
 
-from . import listing
+from . import listing, tree
 from .i18n import _
 from .models import Node, utcnow
 from .permissions import Permissions
@@ -113,7 +113,7 @@ class Layout:
         for name, title, perm in candidates:
             if name == "@@contents" and not (info and info.container):
                 continue
-            if name == "@@move" and context.parent_id is None:
+            if name == "@@move" and not tree.may_remove(request, context):
                 continue
             if request.has_permission(perm, context):
                 out.append(Action(name, title, url + name, active=view_name == name))

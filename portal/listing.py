@@ -9,6 +9,7 @@ show, so they cost one query however long they are.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
@@ -43,7 +44,7 @@ def may_see_clause(request, entity=Node):
     return or_(clause, *extra)
 
 
-def children(request, parent: Node, *, columns=LISTING_COLUMNS, nav_only=False, limit=None):
+def children(request, parent: Node, *, columns=LISTING_COLUMNS, nav_only=False, limit=None, offset=0):
     q = (
         select(*columns)
         .where(Node.parent_id == parent.id, may_see_clause(request))
@@ -53,7 +54,40 @@ def children(request, parent: Node, *, columns=LISTING_COLUMNS, nav_only=False, 
         q = q.where(Node.exclude_from_nav.is_(False))
     if limit:
         q = q.limit(limit)
+    if offset:
+        q = q.offset(offset)
     return request.dbsession.execute(q).all()
+
+
+@dataclass
+class Batch:
+    items: list
+    number: int  # 1-based
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+PAGE_PARAM = "trang"
+
+
+def page_number(request) -> int:
+    """The requested page (?trang=N); anything odd means the first page."""
+    raw = request.params.get(PAGE_PARAM, "1")
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), 100_000)
+
+
+def children_batch(request, parent: Node, *, per_page: int = 50) -> Batch:
+    """One page of children in one query: one row more than shown says if there is a next."""
+    number = page_number(request)
+    rows = children(request, parent, limit=per_page + 1, offset=(number - 1) * per_page)
+    return Batch(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
 def next_change(request, parent: Node) -> dt.datetime | None:

@@ -73,6 +73,10 @@ def root_factory(request):
     return request.root_node
 
 
+# Deeper than any real tree; bounds the size of the lookup query.
+MAX_DEPTH = 40
+
+
 def candidate_paths(segments: list[str]) -> list[str]:
     paths = ["/"]
     for seg in segments:
@@ -87,6 +91,8 @@ class NodeTraverser:
 
     def __call__(self, request):
         segments = [s for s in request.path_info.split("/") if s]
+        if len(segments) > MAX_DEPTH:
+            raise HTTPNotFound()
         names: list[str] = []
         for seg in segments:
             if seg.startswith("@@"):

@@ -36,6 +36,8 @@ DEFAULTS: dict[str, str] = {
     "portal.login.max_failures_per_ip": "30",
     "portal.login.lock_minutes": "15",
     "portal.includes": "content_types",
+    # Larger request bodies are refused by the server before any view sees them.
+    "portal.max_request_body": str(25 * 1024 * 1024),
     "portal.reload_templates": "false",
     "retry.attempts": "3",
     "tm.annotate_user": "false",

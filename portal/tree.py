@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .models import Node, utcnow
+from .permissions import Permissions
 from .text import slugify
 
 # Names that would shadow a fixed route or a view on the site root.
@@ -21,6 +22,16 @@ RESERVED_NAMES = frozenset(
 
 class TreeError(Exception):
     pass
+
+
+def may_remove(request, node: Node) -> bool:
+    """Deleting or moving an item out of a folder needs Delete on the item and the right
+    to add to its folder: a role held only on a section does not let one remove the
+    section itself."""
+    if node.parent_id is None or not request.has_permission(Permissions.Delete, node):
+        return False
+    parent = node.__parent__ or request.dbsession.get(Node, node.parent_id)
+    return bool(request.has_permission(Permissions.Add, parent))
 
 
 def child_names(db: Session, parent: Node) -> set[str]:

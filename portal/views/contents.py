@@ -31,7 +31,8 @@ def contents_view(context: Node, request):
         raise HTTPForbidden()
     if info is None or not info.container:
         raise HTTPNotFound()
-    rows = listing.children(request, context)
+    batch = listing.children_batch(request, context, per_page=50)
+    rows = batch.items
     wf = info.workflow
     items = [
         {
@@ -47,6 +48,7 @@ def contents_view(context: Node, request):
     return {
         "context": context,
         "items": items,
+        "batch": batch,
         "can_edit": request.has_permission(Permissions.Edit, context),
         "title": request.t(_("Nội dung: ${title}"), title=context.title),
     }
@@ -68,7 +70,7 @@ def delete_view(context: Node, request):
     """GET asks for confirmation; POST (with the CSRF token) deletes."""
     if context.parent_id is None:
         raise HTTPForbidden(_("Không thể xóa trang gốc."))
-    if not request.has_permission(Permissions.Delete, context):
+    if not tree.may_remove(request, context):
         raise HTTPForbidden(_("Bạn không có quyền xóa mục này."))
     if request.method == "POST":
         parent = request.dbsession.get(Node, context.parent_id)

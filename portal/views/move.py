@@ -59,6 +59,8 @@ class MoveSchema(CSRFSchema):
 def move_view(context: Node, request):
     if context.parent_id is None:
         raise HTTPForbidden(_("Không thể chuyển trang gốc."))
+    if not tree.may_remove(request, context):
+        raise HTTPForbidden(_("Bạn không có quyền chuyển mục này."))
     targets = move_targets(request, context)
     schema = MoveSchema().bind(request=request, targets=targets)
     form = make_form(request, schema, buttons=("save",), action=request.url)
