@@ -17,6 +17,9 @@ from ..registry import AddNotAllowed, TypeInfo
 
 SKIP_FIELDS = {"csrf_token", "name"}
 
+# deform's widgets run inline scripts that need these first (served locally).
+FORM_BASE_JS = ("deform:static/scripts/jquery-2.0.3.min.js", "deform:static/scripts/deform.js")
+
 
 def default_apply(obj: Node, appstruct: dict) -> None:
     for key, value in appstruct.items():
@@ -54,9 +57,10 @@ def name_conflict(request, container: Node, name: str, exclude_id: int | None) -
 def render_form(request, form: deform.Form, appstruct=colander.null, failure=None) -> dict:
     html = failure.render() if failure is not None else form.render(appstruct)
     resources = form.get_widget_resources()
+    js = [r for r in FORM_BASE_JS if r not in resources["js"]] + list(resources["js"])
     return {
         "form": html,
-        "form_js": [request.static_url(r) for r in resources["js"]],
+        "form_js": [request.static_url(r) for r in js],
         "form_css": [request.static_url(r) for r in resources["css"]],
     }
 
@@ -89,7 +93,7 @@ def add_view(context: Node, request):
 
     schema = build_schema(request, info, context, "add")
     form = make_form(request, schema, buttons=("save",), action=request.url)
-    page = {"title": request.t(_("Thêm ${type}"), type=request.t(info.title)), "context": context}
+    page = {"title": request.t(_("Thêm ${type}"), type=request.t(info.title).lower()), "context": context}
 
     if request.method == "POST" and "save" in request.POST:
         try:
