@@ -6,6 +6,7 @@
     portal user add LOGIN [--role ROLE ...] [--fullname NAME] [--email E]
     portal user passwd LOGIN | list
     portal group add NAME [--title T] [--role ROLE ...] | member NAME LOGIN | list
+    portal site add NAME [--title T] [--host H ...] | list
 
 Errors end the command with a non-zero status and one line on stderr.
 """
@@ -16,6 +17,7 @@ import argparse
 import getpass
 import logging
 import os
+import re
 import sys
 
 from sqlalchemy import select
@@ -265,6 +267,37 @@ def cmd_group(args, settings) -> None:
         print(f"Đã thêm '{args.login}' vào nhóm '{args.name}'.")
 
 
+def cmd_site(args, settings) -> None:
+    from .models import Site, SiteHost
+
+    engine = _engine(settings)
+    _require_schema(engine)
+    with Session(engine) as db, db.begin():
+        if args.site_command == "list":
+            for site in db.scalars(select(Site).order_by(Site.name)):
+                hosts = db.scalars(select(SiteHost.host).where(SiteHost.site_id == site.id)).all()
+                print(f"{site.name}\t{site.title}\t{','.join(sorted(hosts)) or '(mọi tên miền khác)'}")
+            return
+        if not SITE_NAME.match(args.name):
+            raise CLIError("tên trang chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang")
+        exists = db.scalar(select(Site).where(Site.name == args.name))
+        if exists is not None:
+            raise CLIError(f"trang '{args.name}' đã tồn tại")
+        hosts = [h.strip().lower() for h in args.host if h.strip()]
+        taken = db.scalars(select(SiteHost.host).where(SiteHost.host.in_(hosts))).all()
+        if taken:
+            raise CLIError(f"tên miền đã thuộc trang khác: {', '.join(taken)}")
+        root = bootstrap.ensure_site(
+            db, {**settings, "portal.site_name": args.title or args.name}, name=args.name
+        )
+        for host in hosts:
+            db.add(SiteHost(host=host, site_id=root.site_id))
+        print(f"Đã tạo trang '{args.name}' cho: {', '.join(hosts) or '(chưa có tên miền)'}.")
+
+
+SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal", description="Cổng thông tin điện tử")
     parser.add_argument("-c", "--config", help="tệp cấu hình .ini (mặc định: biến PORTAL_CONFIG)")
@@ -316,6 +349,15 @@ def build_parser() -> argparse.ArgumentParser:
     gmem.add_argument("login")
     gsub.add_parser("list")
     group.set_defaults(func=cmd_group)
+
+    site = sub.add_parser("site", help="nhiều trang trên một cài đặt, chọn theo tên miền")
+    ssub = site.add_subparsers(dest="site_command", required=True)
+    sadd = ssub.add_parser("add")
+    sadd.add_argument("name")
+    sadd.add_argument("--title", default="")
+    sadd.add_argument("--host", action="append", default=[], help="tên miền (lặp lại được)")
+    ssub.add_parser("list")
+    site.set_defaults(func=cmd_site)
     return parser
 
 
