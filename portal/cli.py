@@ -28,6 +28,7 @@ from . import bootstrap, migrate
 from .db import make_engine
 from .permissions import GRANTABLE_ROLES
 from .settings import resolve
+from .text import nfc
 
 
 class CLIError(Exception):
@@ -363,6 +364,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Names are compared with what forms store: NFC, as everything on the way in.
+    for attr in ("login", "name", "title", "fullname"):
+        if isinstance(getattr(args, attr, None), str):
+            setattr(args, attr, nfc(getattr(args, attr)).strip())
     try:
         settings = load_settings(args.config)
         args.func(args, settings)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import colander
 import deform
@@ -19,9 +18,7 @@ from pyramid.i18n import get_localizer
 from pyramid.threadlocal import get_current_request
 
 from .i18n import _
-from .text import TZ, nfc, sanitize_html
-
-THEME_DEFORM_TEMPLATES = Path(__file__).resolve().parent.parent / "themes" / "default" / "deform"
+from .text import TZ, nfc, sanitize_html, slugify
 
 
 class CSRFTokenWidget(deform.widget.HiddenWidget):
@@ -41,6 +38,12 @@ class CSRFSchema(colander.Schema):
 
     csrf_token = colander.SchemaNode(colander.String(), widget=CSRFTokenWidget(), missing="", title="")
 
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        if "validator" in cls.__dict__:
+            # Overriding it would silently drop the CSRF check.
+            raise TypeError(f"{cls.__name__}: put cross-field checks in validate_more()")
+
     def validator(self, node, appstruct):
         request = self.bindings["request"]
         if not check_csrf_token(request, token="csrf_token", header=None, raises=False):
@@ -54,6 +57,10 @@ class CSRFSchema(colander.Schema):
         """Cross-field checks of a subclass go here."""
 
 
+# Control characters (NUL above all, which PostgreSQL refuses) except tab and newlines.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class NFCString(colander.String):
     """A string normalised to NFC and stripped on the way in."""
 
@@ -61,7 +68,7 @@ class NFCString(colander.String):
         value = super().deserialize(node, cstruct)
         if value is colander.null:
             return value
-        value = nfc(value).strip()
+        value = _CONTROL.sub("", nfc(value)).strip()
         return value if value else colander.null
 
 
@@ -93,6 +100,8 @@ class LocalDateTime(colander.SchemaType):
                 value = dt.datetime.strptime(text, fmt)
             except ValueError:
                 continue
+            if not 1900 <= value.year <= 9999:
+                raise colander.Invalid(node, _("Năm phải trong khoảng 1900 đến 9999."))
             return value.replace(tzinfo=TZ).astimezone(dt.UTC)
         raise colander.Invalid(node, _("Ngày giờ không hợp lệ (dd/mm/yyyy hh:mm)."))
 
@@ -110,11 +119,13 @@ MAX_SLUG = 80  # the length slugify() produces from titles
 def slug_validator(node, value):
     if len(value) > MAX_SLUG:
         raise colander.Invalid(node, _("Tên đường dẫn dài tối đa 80 ký tự."))
-    if not _SLUG.match(value):
+    if not _SLUG.match(value) or slugify(value) != value:
         raise colander.Invalid(node, _("Chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang."))
 
 
 def make_form(request, schema: colander.Schema, buttons=("save",), **kw) -> deform.Form:
+    if not isinstance(schema, CSRFSchema):
+        raise TypeError("every form's schema derives from CSRFSchema")
     button_objs = [
         b if isinstance(b, deform.Button) else deform.Button(b, title=BUTTON_TITLES.get(b, b))
         for b in buttons
@@ -137,6 +148,6 @@ def _translator(term):
 
 
 def includeme(config):
-    search_path = (str(THEME_DEFORM_TEMPLATES), *deform.Form.default_renderer.loader.search_path)
+    search_path = deform.Form.default_renderer.loader.search_path
     deform.Form.set_zpt_renderer(search_path, translator=_translator)
     config.add_static_view("deform-static", "deform:static", cache_max_age=86400)

@@ -53,6 +53,10 @@ def translate(request, message, **mapping) -> str:
 def includeme(config):
     config.add_request_method(translate, "t")
     settings = config.get_settings()
+    # The site's language is a setting; reading it from the request would cost
+    # work on every request (and fail on undecodable query strings).
+    locale = settings.get("portal.default_locale", "vi")
+    config.set_locale_negotiator(lambda request: locale)
     default = settings.get("portal.default_locale", "vi")
     # Register the localizers now so the first request does no file work.
     for locale in [default] + [p.name for p in LOCALE_DIR.iterdir() if p.is_dir()]:

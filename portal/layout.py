@@ -63,8 +63,12 @@ class Layout:
         request = self.request
         root = request.root_node
 
+        now = utcnow()
+
         def load():
-            rows = listing.children(request, root, columns=(Node.title, Node.path), nav_only=True, limit=12)
+            rows = listing.children(
+                request, root, columns=(Node.title, Node.path), nav_only=True, limit=12, now=now
+            )
             return [(r.title, r.path) for r in rows]
 
         if request.identity_obj is not None:
@@ -72,11 +76,11 @@ class Layout:
         cache = request.registry.setdefault("portal.nav_cache", {})
         generation = request.site_info.generation
         hit = cache.get(root.site_id)
-        now = utcnow()
         if hit and hit[0] == generation and (hit[1] is None or hit[1] > now):
             return hit[2]
         rows = load()
-        cache[root.site_id] = (generation, listing.next_change(request, root), rows)
+        # The same ``now`` for the rows and their next change: nothing falls between.
+        cache[root.site_id] = (generation, listing.next_change(request, root, now), rows)
         return rows
 
     def breadcrumbs(self, context: Node | None) -> list[NavItem]:

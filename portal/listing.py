@@ -32,8 +32,8 @@ LISTING_COLUMNS = (
 )
 
 
-def may_see_clause(request, entity=Node):
-    clause = visible_clause(entity=entity)
+def may_see_clause(request, entity=Node, now=None):
+    clause = visible_clause(now, entity=entity)
     ident = request.identity_obj
     if ident is None:
         return clause
@@ -44,10 +44,19 @@ def may_see_clause(request, entity=Node):
     return or_(clause, *extra)
 
 
-def children(request, parent: Node, *, columns=LISTING_COLUMNS, nav_only=False, limit=None, offset=0):
+def children(
+    request,
+    parent: Node,
+    *,
+    columns=LISTING_COLUMNS,
+    nav_only=False,
+    limit=None,
+    offset=0,
+    now=None,
+):
     q = (
         select(*columns)
-        .where(Node.parent_id == parent.id, may_see_clause(request))
+        .where(Node.parent_id == parent.id, may_see_clause(request, now=now))
         .order_by(Node.position, Node.id)
     )
     if nav_only:
@@ -90,10 +99,10 @@ def children_batch(request, parent: Node, *, per_page: int = 50) -> Batch:
     return Batch(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
-def next_change(request, parent: Node) -> dt.datetime | None:
+def next_change(request, parent: Node, now: dt.datetime | None = None) -> dt.datetime | None:
     """When the anonymous view of ``parent``'s children next changes by itself:
     the nearest future effective or expiry date among its published children."""
-    now = utcnow()
+    now = now or utcnow()
     published = (Node.parent_id == parent.id, Node.state == "published")
     starts = select(func.min(Node.effective)).where(*published, Node.effective > now)
     ends = select(func.min(Node.expires)).where(*published, Node.expires > now)

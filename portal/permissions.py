@@ -46,10 +46,3 @@ ROLE_TITLES = {
     Roles.SiteAdministrator: _("Quản trị trang"),
     Roles.Owner: _("Chủ sở hữu"),
 }
-
-EVERYONE = "system.Everyone"
-AUTHENTICATED = "system.Authenticated"
-
-
-def role_principal(role: str) -> str:
-    return f"role:{role}"

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import colander
-from pyramid.exceptions import ConfigurationConflictError
+from pyramid.exceptions import ConfigurationConflictError, ConfigurationError
 
 from .models import Node
 from .permissions import Permissions
@@ -41,6 +41,13 @@ class TypeInfo:
 
     def can_be_added_to(self, container: Node) -> bool:
         return container.type in self.addable_to
+
+
+# Node columns that only the core changes (through the tree and the workflow).
+RESERVED_FIELDS = frozenset(
+    {"id", "site_id", "parent_id", "path", "type", "state", "owner_id", "created", "modified",
+     "position"}
+)  # fmt: skip
 
 
 class AddNotAllowed(Exception):
@@ -123,6 +130,11 @@ def add_content_type(
         extra=extra,
     )
     registry: TypeRegistry = config.registry["portal.types"]
+
+    # Fields the generic forms copy onto the node must not be tree or workflow columns.
+    clash = RESERVED_FIELDS & {child.name for child in schema().children}
+    if clash:
+        raise ConfigurationError(f"{name}: schema fields reserved by the core: {sorted(clash)}")
 
     # Checked when declared, not only at commit: Pyramid lets a configurator
     # silently override what it included, and a type must never be replaced

@@ -56,10 +56,6 @@ def find_root(request) -> Node:
     return request.site_info.root
 
 
-def find_site(request) -> Site:
-    return request.dbsession.get(Site, request.root_node.site_id)
-
-
 class RouteContext:
     """Context of fixed routes (/dang-nhap, /static/...): no database work needed."""
 
@@ -148,7 +144,6 @@ class NodeURL:
 
 def includeme(config):
     config.add_request_method(find_site_info, "site_info", reify=True)
-    config.add_request_method(find_site, "site", reify=True)
     config.add_request_method(find_root, "root_node", reify=True)
     config.set_root_factory(root_factory)
     config.registry.registerAdapter(NodeTraverser, (Node,), ITraverser)

@@ -24,7 +24,7 @@ from pyramid.security import Allowed, Denied
 from sqlalchemy import delete, select
 
 from .models import GroupMember, LocalRole, LoginSession, Node, User, utcnow
-from .permissions import AUTHENTICATED, EVERYONE, Roles
+from .permissions import Roles
 from .workflow import EVERYONE as EVERYONE_ROLE
 from .workflow import is_live
 
@@ -88,6 +88,7 @@ def end_login_sessions(db, user_id: int) -> None:
 @dataclass
 class Identity:
     user: User
+    display_name: str  # a plain string: error pages render it without the database
     principals: list[str]
     # (path, role) for every local role held by the user or their groups.
     local_roles: list[tuple[str, str]]
@@ -122,7 +123,26 @@ def load_identity(request) -> Identity | None:
         .join(Node, Node.id == LocalRole.node_id)
         .where(LocalRole.principal.in_(principals), Node.site_id == site_id)
     ).all()
-    return Identity(user=user, principals=principals, local_roles=[tuple(r) for r in rows])
+    return Identity(
+        user=user,
+        display_name=user.display_name,
+        principals=principals,
+        local_roles=[tuple(r) for r in rows],
+    )
+
+
+def grants_permission(request, item, permission) -> bool:
+    """Does the user hold ``permission`` on ``item``?
+
+    ``item`` is a Node or any row with its columns (path, type, state, owner_id,
+    effective, expires), so a whole subtree can be checked from one query.
+    """
+    ident = request.identity_obj
+    roles = ident.roles_at(item) if ident else set()
+    workflow = request.content_types.workflow_for(item)
+    grants = workflow.grants(item.state, is_live(item))
+    allowed = grants.get(permission, frozenset())
+    return EVERYONE_ROLE in allowed or bool(roles & allowed)
 
 
 class PortalSecurityPolicy:
@@ -136,12 +156,7 @@ class PortalSecurityPolicy:
     def permits(self, request, context, permission):
         if not isinstance(context, Node):
             context = request.root_node
-        ident = request.identity_obj
-        roles = ident.roles_at(context) if ident else set()
-        workflow = request.content_types.workflow_for(context)
-        grants = workflow.grants(context.state, is_live(context))
-        allowed = grants.get(permission, frozenset())
-        if EVERYONE_ROLE in allowed or roles & allowed:
+        if grants_permission(request, context, permission):
             return Allowed("granted by role", permission)
         return Denied("no role grants it", permission)
 
@@ -161,13 +176,6 @@ class PortalSecurityPolicy:
             )
         request.session.invalidate()
         return []
-
-
-def effective_principals(request) -> list[str]:
-    ident = request.identity_obj
-    if ident is None:
-        return [EVERYONE]
-    return [EVERYONE, AUTHENTICATED, *ident.principals]
 
 
 def includeme(config):

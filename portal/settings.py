@@ -28,7 +28,6 @@ DEFAULTS: dict[str, str] = {
     "portal.site_address": "",
     "portal.site_hotline": "",
     "portal.site_email": "",
-    "portal.timezone": "Asia/Ho_Chi_Minh",
     "portal.default_locale": "vi",
     "portal.session_secure": "false",
     "portal.session_max_age": "28800",

@@ -33,8 +33,6 @@ def slugify(value: str, max_length: int = 80) -> str:
     return slug or "muc"
 
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
     "dd", "del", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5",
@@ -60,10 +58,6 @@ def sanitize_html(value: str | None) -> str:
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
     )
-
-
-def local(value: dt.datetime | None) -> dt.datetime | None:
-    return value.astimezone(TZ) if value else None
 
 
 def format_date(value: dt.datetime | dt.date | None) -> str:

@@ -6,11 +6,13 @@ subtree's paths with one UPDATE statement, whatever its size.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
+from zope.sqlalchemy import mark_changed
 
 from .models import Node, utcnow
 from .permissions import Permissions
+from .security import grants_permission
 from .text import slugify
 
 # Names that would shadow a fixed route or a view on the site root.
@@ -24,18 +26,39 @@ class TreeError(Exception):
     pass
 
 
+# The traverser refuses deeper URLs; paths must fit their column.
+MAX_DEPTH = 30
+MAX_PATH = 2000
+
+
+def check_room(parent_path: str, subtree_paths: list[str] | None = None, name: str = "") -> None:
+    """Refuse a place the tree cannot hold: too deep, or a path longer than its column."""
+    new_path = f"{parent_path}{name}/"
+    # ``subtree_paths`` are the moved items' paths below the moved node: "/", "/con/", ...
+    extra_depth = max((p.count("/") - 1 for p in subtree_paths or []), default=0)
+    extra_len = max((len(p) - 1 for p in subtree_paths or []), default=0)
+    if new_path.count("/") - 1 + extra_depth > MAX_DEPTH or len(new_path) + extra_len > MAX_PATH:
+        raise TreeError("too deep")
+
+
 def may_remove(request, node: Node) -> bool:
-    """Deleting or moving an item out of a folder needs Delete on the item and the right
-    to add to its folder: a role held only on a section does not let one remove the
-    section itself."""
+    """Deleting or moving an item out of a folder needs Delete on the item and on
+    everything inside it (owning a folder does not make one the owner of what others
+    put in it), and the right to add to its folder (a role held only on a section does
+    not let one remove the section itself)."""
     if node.parent_id is None or not request.has_permission(Permissions.Delete, node):
         return False
     parent = node.__parent__ or request.dbsession.get(Node, node.parent_id)
-    return bool(request.has_permission(Permissions.Add, parent))
-
-
-def child_names(db: Session, parent: Node) -> set[str]:
-    return set(db.scalars(select(Node.name).where(Node.parent_id == parent.id)))
+    if not request.has_permission(Permissions.Add, parent):
+        return False
+    descendants = request.dbsession.execute(
+        select(Node.path, Node.type, Node.state, Node.owner_id, Node.effective, Node.expires).where(
+            Node.site_id == node.site_id,
+            Node.path.startswith(node.path, autoescape=True),
+            Node.id != node.id,
+        )
+    )
+    return all(grants_permission(request, row, Permissions.Delete) for row in descendants)
 
 
 def unique_name(db: Session, parent: Node, wanted: str, exclude_id: int | None = None) -> str:
@@ -62,12 +85,23 @@ def add_child(db: Session, parent: Node, node: Node, name: str | None = None) ->
     node.site_id = parent.site_id
     node.parent_id = parent.id
     node.name = unique_name(db, parent, name or node.title)
+    check_room(parent.path, name=node.name)
     node.path = f"{parent.path}{node.name}/"
     node.position = next_position(db, parent)
     node.__parent__ = parent
     db.add(node)
     db.flush()
     return node
+
+
+def _relative_subtree(db: Session, node: Node) -> list[str]:
+    """Paths of the node and its descendants relative to it: "/", "/con/", ..."""
+    paths = db.scalars(
+        select(Node.path).where(
+            Node.site_id == node.site_id, Node.path.startswith(node.path, autoescape=True)
+        )
+    )
+    return [p[len(node.path) - 1 :] for p in paths]
 
 
 def _rewrite_subtree(db: Session, node: Node, new_path: str) -> None:
@@ -98,6 +132,7 @@ def rename(db: Session, node: Node, new_name: str) -> str:
     name = unique_name(db, parent, new_name, exclude_id=node.id)
     if name == node.name:
         return name
+    check_room(parent.path, _relative_subtree(db, node), name=name)
     new_path = f"{parent.path}{name}/"
     _rewrite_subtree(db, node, new_path)
     node.name = name
@@ -114,6 +149,7 @@ def move(db: Session, node: Node, target: Node) -> None:
     if target.id == node.parent_id:
         return
     name = unique_name(db, target, node.name, exclude_id=node.id)
+    check_room(target.path, _relative_subtree(db, node), name=name)
     _rewrite_subtree(db, node, f"{target.path}{name}/")
     node.name = name
     node.parent_id = target.id
@@ -123,11 +159,32 @@ def move(db: Session, node: Node, target: Node) -> None:
 
 
 def reorder(db: Session, parent: Node, ordered_ids: list[int]) -> None:
-    """Give the listed children positions 0..n-1 in that order."""
-    children = {n.id: n for n in db.scalars(select(Node).where(Node.parent_id == parent.id))}
-    rest = [i for i in sorted(children, key=lambda i: children[i].position) if i not in ordered_ids]
-    for pos, node_id in enumerate([i for i in ordered_ids if i in children] + rest):
-        children[node_id].position = pos
+    """Give the listed children positions 0..n-1 in that order (the rest follow).
+
+    Works on ids and positions only and writes only rows whose position changes.
+    """
+    current = dict(
+        db.execute(
+            select(Node.id, Node.position).where(Node.parent_id == parent.id).order_by(Node.position, Node.id)
+        ).all()
+    )
+    wanted = [i for i in ordered_ids if i in current]
+    order = wanted + [i for i in current if i not in set(wanted)]
+    changes = [{"nid": i, "pos": p} for p, i in enumerate(order) if current[i] != p]
+    if changes:
+        db.connection().execute(
+            update(Node.__table__)
+            .where(Node.__table__.c.id == bindparam("nid"))
+            .values(position=bindparam("pos")),
+            changes,
+        )
+        # Core statements are invisible to the transaction manager: say we wrote.
+        mark_changed(db)
+        # A change of order is a change of the site: caches keyed by generation go.
+        db.info.setdefault("portal.touched_sites", set()).add(parent.site_id)
+        for obj in db.identity_map.values():
+            if isinstance(obj, Node) and obj.__dict__.get("parent_id") == parent.id:
+                db.expire(obj, ["position"])
 
 
 def move_step(db: Session, node: Node, delta: int) -> None:

@@ -162,11 +162,6 @@ def visible_clause(now: dt.datetime | None = None, entity=Node):
     )
 
 
-def is_visible(node: Node, now: dt.datetime | None = None) -> bool:
-    """Python twin of ``visible_clause`` for a node already loaded."""
-    return node.state == "published" and is_live(node, now)
-
-
 def do_transition(request, node: Node, name: str, comment: str = "") -> WorkflowHistory:
     """Apply a transition after checking it exists here and the user may fire it."""
     workflow = request.content_types.workflow_for(node)

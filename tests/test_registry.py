@@ -316,3 +316,26 @@ def test_nested_url_resolves_in_one_select(app, make, connection):
     print(f"\nnested page request: {len(nested.statements)} statements, {len(nested.sql)} without savepoints")
     for statement in nested.sql:
         print("   ", statement[:160])
+
+
+def test_schemas_cannot_drop_csrf_or_write_core_columns(settings, engine):
+    import colander
+    from pyramid.exceptions import ConfigurationError
+
+    from portal.schemas import BaseContentSchema
+
+    with pytest.raises(TypeError):
+
+        class Sneaky(BaseContentSchema):  # noqa: F811
+            def validator(self, node, appstruct):
+                pass
+
+    class Stateful(BaseContentSchema):
+        state = colander.SchemaNode(colander.String())
+
+    class Item(Node):
+        __mapper_args__ = {"polymorphic_identity": "test-stateful"}
+
+    config = _config(settings, engine)
+    with pytest.raises(ConfigurationError):
+        config.add_content_type(Item, title="Thử", schema=Stateful)

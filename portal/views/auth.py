@@ -86,7 +86,8 @@ def login_view(request):
         user = db.scalar(select(User).where(User.login == appstruct["login"]))
         if user is None:
             verify_unknown(appstruct["password"])
-        ok = user is not None and user.active and verify_password(user, appstruct["password"])
+        # Always verify, then check the account: an inactive one must not answer faster.
+        ok = user is not None and verify_password(user, appstruct["password"]) and user.active
         if not ok:
             for kind, key in keys:
                 throttle.record_failure(db, key, limits[kind], lock)

@@ -17,6 +17,8 @@ def _child(request, context: Node, raw_id) -> Node:
         node_id = int(raw_id)
     except (TypeError, ValueError):
         raise HTTPBadRequest(_("Mục không hợp lệ.")) from None
+    if not 0 < node_id < 2**31:
+        raise HTTPBadRequest(_("Mục không hợp lệ."))
     node = request.dbsession.scalar(select(Node).where(Node.id == node_id, Node.parent_id == context.id))
     if node is None:
         raise HTTPNotFound()

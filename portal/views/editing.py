@@ -17,6 +17,8 @@ from ..registry import AddNotAllowed, TypeInfo
 
 SKIP_FIELDS = {"csrf_token", "name"}
 
+TOO_DEEP = _("Cây thư mục đã quá sâu hoặc đường dẫn quá dài ở vị trí này.")
+
 # deform's widgets run inline scripts that need these first (served locally).
 FORM_BASE_JS = ("deform:static/scripts/jquery-2.0.3.min.js", "deform:static/scripts/deform.js")
 
@@ -107,7 +109,12 @@ def add_view(context: Node, request):
         (info.apply or default_apply)(obj, appstruct)
         now = utcnow()
         obj.created = obj.modified = now
-        tree.add_child(request.dbsession, context, obj, name=appstruct.get("name") or obj.title)
+        try:
+            tree.add_child(request.dbsession, context, obj, name=appstruct.get("name") or obj.title)
+        except tree.TreeError:
+            request.response.status = 400
+            page["error"] = request.t(TOO_DEEP)
+            return {**page, **render_form(request, form, appstruct)}
         request.session.flash(request.t(_("Đã tạo “${title}”."), title=obj.title))
         return HTTPFound(request.resource_url(obj))
     return {**page, **render_form(request, form)}
@@ -140,7 +147,13 @@ def edit_view(context: Node, request):
         context.modified = utcnow()
         new_name = appstruct.get("name")
         if new_name and context.parent_id is not None and new_name != context.name:
-            tree.rename(request.dbsession, context, new_name)
+            try:
+                tree.rename(request.dbsession, context, new_name)
+            except tree.TreeError:
+                request.tm.doom()  # the other changes are not saved half-way either
+                request.response.status = 400
+                page["error"] = request.t(TOO_DEEP)
+                return {**page, **render_form(request, form, appstruct)}
         request.session.flash(request.t(_("Đã lưu thay đổi.")))
         return HTTPFound(request.resource_url(context))
     appstruct = (info.to_appstruct or default_appstruct)(context, schema)

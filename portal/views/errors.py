@@ -80,7 +80,9 @@ def http_error(exc, request):
 
 @exception_view_config(Exception, renderer="error.html")
 def server_error(exc, request):
-    log.exception("error while serving %s", request.path_qs)
+    log.exception("error while serving %s", request.environ.get("PATH_INFO", "?"))
+    # The failure may have come from the database: leave the session alone (the
+    # transaction is aborted after this view) and render nothing that needs it.
     return _page(
         request,
         500,

@@ -12,9 +12,10 @@ from .. import tree
 from ..forms import CSRFSchema, make_form
 from ..i18n import _
 from ..listing import may_see_clause
-from ..models import Node
+from ..models import LocalRole, Node
 from ..permissions import Permissions
-from .editing import render_form
+from .editing import TOO_DEEP, render_form
+from .sharing import grantable_roles
 
 
 def move_targets(request, node: Node) -> list[Node]:
@@ -34,6 +35,23 @@ def move_targets(request, node: Node) -> list[Node]:
         .order_by(Node.path)
     ).all()
     return [c for c in rows if request.has_permission(info.add_permission, c)]
+
+
+def _roles_may_travel(request, node: Node, target: Node) -> bool:
+    """Local roles move with the subtree: only if the mover could grant them at the target,
+    or a role granted in one section would become a role in another."""
+    roles = set(
+        request.dbsession.scalars(
+            select(LocalRole.role)
+            .join(Node, Node.id == LocalRole.node_id)
+            .where(Node.site_id == node.site_id, Node.path.startswith(node.path, autoescape=True))
+        )
+    )
+    if not roles:
+        return True
+    return request.has_permission(Permissions.Sharing, target) and roles <= set(
+        grantable_roles(request, target)
+    )
 
 
 @colander.deferred
@@ -72,7 +90,18 @@ def move_view(context: Node, request):
             request.response.status = 400
             return {**page, **render_form(request, form, failure=e)}
         target = next(c for c in targets if str(c.id) == appstruct["target"])
-        tree.move(request.dbsession, context, target)
+        if not _roles_may_travel(request, context, target):
+            request.response.status = 403
+            page["error"] = request.t(
+                _("Mục này mang vai trò được cấp riêng mà bạn không thể cấp ở nơi chuyển đến.")
+            )
+            return {**page, **render_form(request, form, appstruct)}
+        try:
+            tree.move(request.dbsession, context, target)
+        except tree.TreeError:
+            request.response.status = 400
+            page["error"] = request.t(TOO_DEEP)
+            return {**page, **render_form(request, form, appstruct)}
         request.session.flash(request.t(_("Đã chuyển đến “${title}”."), title=target.title))
         return HTTPFound(request.resource_url(context))
     return {**page, **render_form(request, form)}
