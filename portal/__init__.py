@@ -9,6 +9,9 @@ warnings.filterwarnings("ignore", message="pkg_resources is deprecated", categor
 
 from pyramid.config import Configurator  # noqa: E402
 
+# Session listeners that keep derived columns true (site generation, lineage
+# visibility). Imported with the package so every session has them, the CLI's too.
+from . import events, visibility  # noqa: E402, F401
 from .settings import ensure_data_dir, resolve  # noqa: E402
 
 

@@ -58,8 +58,6 @@ def get_tm_session(session_factory, transaction_manager, request=None) -> Sessio
 
 
 def includeme(config):
-    from . import events  # noqa: F401  (session listeners: site generation counter)
-
     settings = config.get_settings()
     config.include("pyramid_tm")
     config.include("pyramid_retry")

@@ -103,9 +103,9 @@ def next_change(request, parent: Node, now: dt.datetime | None = None) -> dt.dat
     """When the anonymous view of ``parent``'s children next changes by itself:
     the nearest future effective or expiry date among its published children."""
     now = now or utcnow()
-    published = (Node.parent_id == parent.id, Node.state == "published")
-    starts = select(func.min(Node.effective)).where(*published, Node.effective > now)
-    ends = select(func.min(Node.expires)).where(*published, Node.expires > now)
+    public = (Node.parent_id == parent.id, Node.public.is_(True))
+    starts = select(func.min(Node.public_from)).where(*public, Node.public_from > now)
+    ends = select(func.min(Node.public_until)).where(*public, Node.public_until > now)
     times = [t for t in (request.dbsession.scalar(starts), request.dbsession.scalar(ends)) if t]
     # SQLite hands back naive values from aggregates: they are UTC.
     times = [t if t.tzinfo else t.replace(tzinfo=dt.UTC) for t in times]

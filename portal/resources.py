@@ -104,6 +104,8 @@ class NodeTraverser:
             found = {n.path: n for n in rows}
 
         context: Node = self.root
+        if not request.has_permission(Permissions.View, context):
+            raise HTTPNotFound()
         traversed: list[str] = []
         for path, name in zip(paths, names, strict=True):
             node = found.get(path)

@@ -152,13 +152,21 @@ def is_live(node: Node, now: dt.datetime | None = None) -> bool:
     return (node.effective is None or node.effective <= now) and (node.expires is None or node.expires > now)
 
 
+# States whose items everyone may see once effective; lineage visibility is built on it.
+PUBLIC_STATES = frozenset(name for wf in (SIMPLE_PUBLICATION,) for name, st in wf.states.items() if st.public)
+
+
 def visible_clause(now: dt.datetime | None = None, entity=Node):
-    """SQL condition: anonymous visitors may see the row. The one place it is written."""
+    """SQL condition: anonymous visitors may see the row. The one place it is written.
+
+    It reads the lineage columns kept by ``portal.visibility``, so an item inside a
+    private, pending or expired folder is hidden too, in any query across the tree.
+    """
     now = now or utcnow()
     return and_(
-        entity.state == "published",
-        or_(entity.effective.is_(None), entity.effective <= now),
-        or_(entity.expires.is_(None), entity.expires > now),
+        entity.public.is_(True),
+        or_(entity.public_from.is_(None), entity.public_from <= now),
+        or_(entity.public_until.is_(None), entity.public_until > now),
     )
 
 

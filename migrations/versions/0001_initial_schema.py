@@ -112,6 +112,9 @@ def upgrade() -> None:
         sa.Column("language", sa.String(length=16), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("exclude_from_nav", sa.Boolean(), nullable=False),
+        sa.Column("public", sa.Boolean(), server_default="0", nullable=False),
+        sa.Column("public_from", sa.DateTime(), nullable=True),
+        sa.Column("public_until", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["owner_id"], ["users.id"], name=op.f("fk_nodes_owner_id_users"), ondelete="SET NULL"
         ),
@@ -129,6 +132,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_nodes_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index("ix_nodes_parent_position", ["parent_id", "position"], unique=False)
         batch_op.create_index("ix_nodes_state_effective", ["state", "effective"], unique=False)
+        batch_op.create_index(
+            "ix_nodes_site_public", ["site_id", "public", "public_from"], unique=False
+        )
 
     op.create_table(
         "site_hosts",
@@ -218,6 +224,7 @@ def downgrade() -> None:
 
     op.drop_table("site_hosts")
     with op.batch_alter_table("nodes", schema=None) as batch_op:
+        batch_op.drop_index("ix_nodes_site_public")
         batch_op.drop_index("ix_nodes_state_effective")
         batch_op.drop_index("ix_nodes_parent_position")
         batch_op.drop_index(batch_op.f("ix_nodes_owner_id"))

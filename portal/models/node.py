@@ -31,6 +31,7 @@ class Node(Base):
         UniqueConstraint("site_id", "path"),
         Index("ix_nodes_parent_position", "parent_id", "position"),
         Index("ix_nodes_state_effective", "state", "effective"),
+        Index("ix_nodes_site_public", "site_id", "public", "public_from"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +53,14 @@ class Node(Base):
     language: Mapped[str] = mapped_column(String(16), default="vi")
     position: Mapped[int] = mapped_column(Integer, default=0)
     exclude_from_nav: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # Visibility of the whole lineage, kept by portal.visibility after every flush:
+    # published here and in every ancestor, and the intersection of their
+    # effective..expires windows. One row then answers "may anonymous see it?"
+    # for queries across the tree (search, feeds, sitemap, API).
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    public_from: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    public_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __mapper_args__ = {"polymorphic_on": "type", "polymorphic_identity": "node"}
 
