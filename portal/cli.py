@@ -157,7 +157,20 @@ def cmd_serve(args, settings) -> None:
         threads=8,
         ident="portal",
         max_request_body_size=int(settings["portal.max_request_body"]),
+        **proxy_options(settings),
     )
+
+
+def proxy_options(settings) -> dict:
+    proxy = settings.get("portal.trusted_proxy", "").strip()
+    if not proxy:
+        return {}
+    return {
+        "trusted_proxy": proxy,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"},
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 def cmd_db(args, settings) -> None:

@@ -24,12 +24,14 @@ from .permissions import Permissions
 class SiteInfo:
     root: Node
     generation: int  # keys caches: bumped by every content change (portal.events)
+    name: str
+    title: str
 
 
 _HOST = bindparam("host")
 # Built once: composing this statement costs more than running it.
 _ROOT_BY_HOST = (
-    select(Node, Site.generation)
+    select(Node, Site.generation, Site.name, Site.title)
     .join(Site, Site.id == Node.site_id)
     .outerjoin(SiteHost, and_(SiteHost.site_id == Site.id, SiteHost.host == _HOST))
     .where(Node.parent_id.is_(None), or_(SiteHost.host.is_not(None), Site.name == "default"))
@@ -49,7 +51,7 @@ def find_site_info(request) -> SiteInfo:
     if row is None:
         # A database that was never initialised: say so instead of a 500.
         raise HTTPNotFound("Trang chưa được khởi tạo. Hãy chạy: portal init")
-    return SiteInfo(root=row[0], generation=row[1])
+    return SiteInfo(root=row[0], generation=row[1], name=row[2], title=row[3])
 
 
 def find_root(request) -> Node:

@@ -35,6 +35,9 @@ DEFAULTS: dict[str, str] = {
     "portal.login.max_failures_per_ip": "30",
     "portal.login.lock_minutes": "15",
     "portal.includes": "content_types",
+    # Addresses of reverse proxies whose X-Forwarded-* headers waitress may trust
+    # (log-in throttling per address needs the real client address).
+    "portal.trusted_proxy": "",
     # Larger request bodies are refused by the server before any view sees them.
     "portal.max_request_body": str(25 * 1024 * 1024),
     "portal.reload_templates": "false",
