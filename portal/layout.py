@@ -38,11 +38,11 @@ class Layout:
         self.request = request
         s = request.registry.settings
         self.site_name = s["portal.site_name"]
-        if not request.matched_route:
-            # Sites other than the default one show their own name.
-            info = request.site_info
-            if info.name != "default" and info.title:
-                self.site_name = info.title
+        # Sites other than the default one show their own name. Read only if the root
+        # was already found: the layout must not query (error pages render it too).
+        info = request.__dict__.get("site_info")
+        if info is not None and info.name != "default" and info.title:
+            self.site_name = info.title
         self.site_level = s["portal.site_level"]
         self.address = s["portal.site_address"]
         self.hotline = s["portal.site_hotline"]

@@ -86,3 +86,21 @@ def test_tree_depth_is_bounded_with_a_message(app, make):
     res = form.submit("save", status=400)
     assert "quá sâu" in res.text
     assert res.forms["deform"]["title"].value == "Quá sâu"
+
+
+def test_a_database_never_initialised_gives_a_maintenance_page(tmp_path):
+    import logging
+
+    import webtest
+
+    from portal import main
+
+    logging.disable(logging.CRITICAL)
+    try:
+        app = webtest.TestApp(main({}, **{"portal.data_dir": str(tmp_path)}))
+        for url in ("/", "/gioi-thieu/", "/dang-nhap"):
+            res = app.get(url, status=503)
+            assert "Hệ thống đang bảo trì" in res.text
+            assert "Traceback" not in res.text and "sqlite" not in res.text.lower()
+    finally:
+        logging.disable(logging.NOTSET)

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from pyramid.csrf import BadCSRFOrigin, BadCSRFToken
 from pyramid.httpexceptions import HTTPError, HTTPFound
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
+from sqlalchemy.exc import DBAPIError
 
 from ..i18n import _
 
@@ -20,6 +21,8 @@ log = logging.getLogger(__name__)
 
 def _page(request, status: int, title, message, minimal: bool = False) -> dict:
     request.response.status = status
+    # Without a site root (e.g. a database never initialised) there is no navigation.
+    minimal = minimal or "site_info" not in request.__dict__
     return {
         "title": request.t(title),
         "message": request.t(message) if message else "",
@@ -76,6 +79,13 @@ def http_error(exc, request):
     message = exc.detail if isinstance(exc.detail, str) and exc.detail else None
     title = TITLES.get(exc.code, _("Lỗi ${code}", mapping={"code": exc.code}))
     return _page(request, exc.code, title, message, minimal=exc.code >= 500)
+
+
+@exception_view_config(DBAPIError, renderer="error.html")
+def database_unavailable(exc, request):
+    """The database is down, or was never initialised (``portal init``): say so plainly."""
+    log.exception("database error while serving %s", request.environ.get("PATH_INFO", "?"))
+    return _page(request, 503, _("Hệ thống đang bảo trì"), _("Vui lòng quay lại sau ít phút."), minimal=True)
 
 
 @exception_view_config(Exception, renderer="error.html")
