@@ -135,6 +135,12 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_nodes_site_public", ["site_id", "public", "public_from"], unique=False
         )
+        batch_op.create_index(
+            "ix_nodes_path_prefix",
+            ["path"],
+            unique=False,
+            postgresql_ops={"path": "varchar_pattern_ops"},
+        )
 
     op.create_table(
         "site_hosts",
@@ -224,6 +230,7 @@ def downgrade() -> None:
 
     op.drop_table("site_hosts")
     with op.batch_alter_table("nodes", schema=None) as batch_op:
+        batch_op.drop_index("ix_nodes_path_prefix")
         batch_op.drop_index("ix_nodes_site_public")
         batch_op.drop_index("ix_nodes_state_effective")
         batch_op.drop_index("ix_nodes_parent_position")

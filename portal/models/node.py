@@ -32,6 +32,9 @@ class Node(Base):
         Index("ix_nodes_parent_position", "parent_id", "position"),
         Index("ix_nodes_state_effective", "state", "effective"),
         Index("ix_nodes_site_public", "site_id", "public", "public_from"),
+        # Subtree queries are prefix matches (path LIKE '/a/b/%'): PostgreSQL uses an
+        # index for them only with the pattern operator class.
+        Index("ix_nodes_path_prefix", "path", postgresql_ops={"path": "varchar_pattern_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
