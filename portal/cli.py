@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import sys
+from contextlib import contextmanager
 
 from sqlalchemy import select
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
@@ -69,6 +70,15 @@ def _require_schema(engine) -> None:
         raise CLIError("cơ sở dữ liệu chưa được khởi tạo; hãy chạy: portal init")
     if migrate.current(engine) is None:
         raise CLIError("cơ sở dữ liệu chưa được khởi tạo; hãy chạy: portal init")
+
+
+@contextmanager
+def _schema_session(settings):
+    """A session in one transaction on an initialised database (else a clear error)."""
+    engine = _engine(settings)
+    _require_schema(engine)
+    with Session(engine) as db, db.begin():
+        yield db
 
 
 def _read_password(prompt_twice: bool = True) -> str:
@@ -191,9 +201,7 @@ def cmd_db(args, settings) -> None:
 def cmd_user(args, settings) -> None:
     from .models import LocalRole, User
 
-    engine = _engine(settings)
-    _require_schema(engine)
-    with Session(engine) as db, db.begin():
+    with _schema_session(settings) as db:
         if args.user_command == "list":
             root = bootstrap.ensure_site(db, settings)
             roles: dict[str, list[str]] = {}
@@ -243,9 +251,7 @@ def cmd_user(args, settings) -> None:
 def cmd_group(args, settings) -> None:
     from .models import Group, GroupMember, LocalRole, User
 
-    engine = _engine(settings)
-    _require_schema(engine)
-    with Session(engine) as db, db.begin():
+    with _schema_session(settings) as db:
         if args.group_command == "list":
             for group in db.scalars(select(Group).order_by(Group.name)):
                 members = db.scalars(
@@ -284,9 +290,7 @@ def cmd_group(args, settings) -> None:
 def cmd_site(args, settings) -> None:
     from .models import Site, SiteHost
 
-    engine = _engine(settings)
-    _require_schema(engine)
-    with Session(engine) as db, db.begin():
+    with _schema_session(settings) as db:
         if args.site_command == "list":
             for site in db.scalars(select(Site).order_by(Site.name)):
                 hosts = db.scalars(select(SiteHost.host).where(SiteHost.site_id == site.id)).all()

@@ -16,7 +16,7 @@ from ..forms import CSRFSchema, NFCString, make_form
 from ..i18n import _
 from ..models import User, utcnow
 from ..security import verify_password, verify_unknown
-from .editing import render_form
+from .editing import render_form, validated
 
 
 class LoginSchema(CSRFSchema):
@@ -62,11 +62,9 @@ def login_view(request):
     )
     page = {"title": request.t(_("Đăng nhập")), "error": None}
     if request.method == "POST":
-        try:
-            appstruct = form.validate(request.POST.items())
-        except deform.ValidationFailure as e:
-            request.response.status = 400
-            return {**page, **render_form(request, form, failure=e)}
+        appstruct, failed = validated(request, form, page)
+        if failed:
+            return failed
         settings = request.registry.settings
         lock = int(settings["portal.login.lock_minutes"])
         limits = {

@@ -67,6 +67,16 @@ def render_form(request, form: deform.Form, appstruct=colander.null, failure=Non
     }
 
 
+def validated(request, form: deform.Form, page: dict):
+    """(appstruct, None) for a valid POST, or (None, the page re-rendered with the
+    errors and everything the user typed, status 400)."""
+    try:
+        return form.validate(request.POST.items()), None
+    except deform.ValidationFailure as e:
+        request.response.status = 400
+        return None, {**page, **render_form(request, form, failure=e)}
+
+
 def _validate_name(request, form, controls, container, exclude_id):
     """Run the form's validation, then the name check that needs the database."""
     appstruct = form.validate(controls)

@@ -14,7 +14,7 @@ from ..i18n import _
 from ..listing import may_see_clause
 from ..models import LocalRole, Node
 from ..permissions import Permissions
-from .editing import TOO_DEEP, render_form
+from .editing import TOO_DEEP, render_form, validated
 from .sharing import grantable_roles
 
 
@@ -84,11 +84,9 @@ def move_view(context: Node, request):
     form = make_form(request, schema, buttons=("save",), action=request.url)
     page = {"context": context, "title": request.t(_("Chuyển “${title}”"), title=context.title)}
     if request.method == "POST":
-        try:
-            appstruct = form.validate(request.POST.items())
-        except deform.ValidationFailure as e:
-            request.response.status = 400
-            return {**page, **render_form(request, form, failure=e)}
+        appstruct, failed = validated(request, form, page)
+        if failed:
+            return failed
         target = next(c for c in targets if str(c.id) == appstruct["target"])
         if not _roles_may_travel(request, context, target):
             request.response.status = 403

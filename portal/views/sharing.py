@@ -12,7 +12,7 @@ from ..forms import CSRFSchema, NFCString, make_form
 from ..i18n import _
 from ..models import Group, LocalRole, Node, User
 from ..permissions import GRANTABLE_ROLES, ROLE_TITLES, Permissions, Roles
-from .editing import render_form
+from .editing import render_form, validated
 
 
 def grantable_roles(request, context: Node) -> list[str]:
@@ -98,11 +98,9 @@ def sharing_view(context: Node, request):
         "title": request.t(_("Chia sẻ: ${title}"), title=context.title),
     }
     if request.method == "POST":
-        try:
-            appstruct = form.validate(request.POST.items())
-        except deform.ValidationFailure as e:
-            request.response.status = 400
-            return {**page, **render_form(request, form, failure=e)}
+        appstruct, failed = validated(request, form, page)
+        if failed:
+            return failed
         exists = request.dbsession.get(LocalRole, (context.id, appstruct["principal_id"], appstruct["role"]))
         if exists is None:
             request.dbsession.add(

@@ -13,7 +13,7 @@ from ..i18n import _
 from ..models import Node, WorkflowHistory
 from ..permissions import Permissions
 from ..workflow import WorkflowError, do_transition
-from .editing import render_form
+from .editing import render_form, validated
 
 
 class WorkflowSchema(CSRFSchema):
@@ -56,11 +56,9 @@ def workflow_view(context: Node, request):
     }
     if request.method == "POST":
         chosen = next((t for t in wf.transitions if t in request.POST), None)
-        try:
-            appstruct = form.validate(request.POST.items())
-        except deform.ValidationFailure as e:
-            request.response.status = 400
-            return {**page, **render_form(request, form, failure=e)}
+        appstruct, failed = validated(request, form, page)
+        if failed:
+            return failed
         try:
             if chosen is None:
                 raise WorkflowError(_("Hãy chọn một thao tác."))
