@@ -56,14 +56,16 @@ HOST = "localhost"
 FOLDERS = [
     ("Giới thiệu", "Chức năng, nhiệm vụ và cơ cấu tổ chức của Ủy ban nhân dân phường."),
     ("Tin tức - Sự kiện", "Hoạt động của chính quyền và đời sống nhân dân trên địa bàn."),
-    ("Thủ tục hành chính", "Hướng dẫn thủ tục, hồ sơ, lệ phí và thời hạn giải quyết."),
+    ("Hướng dẫn thủ tục", "Hướng dẫn thủ tục, hồ sơ, lệ phí và thời hạn giải quyết."),
     ("Văn bản pháp luật", "Văn bản quy phạm pháp luật và văn bản chỉ đạo, điều hành."),
     ("Thông báo", "Thông báo, kế hoạch và lịch làm việc của Ủy ban nhân dân."),
     ("Lịch công tác", "Lịch công tác tuần của lãnh đạo Ủy ban nhân dân phường."),
     ("Hỏi đáp", "Giải đáp thắc mắc của người dân và doanh nghiệp."),
     ("Liên hệ", "Địa chỉ, điện thoại và thư điện tử của các bộ phận."),
 ]
-PAGE_FOLDER = 2  # the page lives in "Thủ tục hành chính"
+# The page lives in "Hướng dẫn thủ tục" (not /thu-tuc-hanh-chinh: that becomes the
+# procedure catalogue's fixed route).
+PAGE_FOLDER = 2
 
 PAGE_TITLE = "Hướng dẫn thủ tục đăng ký khai sinh"
 PAGE_DESCRIPTION = "Hồ sơ, trình tự, thời hạn và lệ phí đăng ký khai sinh tại Ủy ban nhân dân phường."
