@@ -10,3 +10,4 @@ def includeme(config):
     config.include(".site")
     config.include(".folder")
     config.include(".page")
+    config.include(".link")

@@ -18,6 +18,7 @@ from .registry import TypeRegistry
 
 P = "page"
 F = "folder"
+L = "link"
 
 # (type, name, title, description, body or children)
 DEMO = [
@@ -181,6 +182,28 @@ DEMO = [
         ],
     ),
     (
+        F,
+        "lien-ket",
+        "Liên kết website",
+        "Cổng thông tin của Chính phủ và dịch vụ công.",
+        [
+            (
+                L,
+                "cong-dich-vu-cong-quoc-gia",
+                "Cổng Dịch vụ công quốc gia",
+                "Nộp hồ sơ, thanh toán phí và tra cứu kết quả trực tuyến.",
+                "https://dichvucong.gov.vn",
+            ),
+            (
+                L,
+                "cong-thong-tin-chinh-phu",
+                "Cổng Thông tin điện tử Chính phủ",
+                "Văn bản chỉ đạo, điều hành của Chính phủ.",
+                "https://chinhphu.vn",
+            ),
+        ],
+    ),
+    (
         P,
         "lien-he-truc-tuyen",
         "Liên hệ",
@@ -230,6 +253,8 @@ def load_demo(db: Session, types: TypeRegistry, root: Node, owner: User | None) 
                 )
                 if type_name == P:
                     node.body = payload
+                elif type_name == L:
+                    node.url = payload
                 tree.add_child(db, parent, node, name=name)
                 _publish(db, node, owner, when)
                 created += 1
