@@ -43,6 +43,9 @@ DEFAULTS: dict[str, str] = {
     "portal.reload_templates": "false",
     "retry.attempts": "3",
     "tm.annotate_user": "false",
+    # A transaction manager per request, not the thread-local global one: nothing
+    # outside the request (a script's or a test's session) is joined or aborted by it.
+    "tm.manager_hook": "pyramid_tm.explicit_manager",
 }
 
 

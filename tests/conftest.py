@@ -102,8 +102,8 @@ def connection(engine, wsgi_app):
 
 @pytest.fixture
 def db(connection):
-    """A session on the test's connection. Commit (a savepoint release) before making
-    requests: a request's own savepoint handling rolls back one left open."""
+    """A session on the test's connection, beside the app's (each request has its own
+    transaction manager, so requests never join or abort this session)."""
     session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
     yield session
     session.close()

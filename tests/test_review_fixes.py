@@ -104,3 +104,17 @@ def test_a_database_never_initialised_gives_a_maintenance_page(tmp_path):
             assert "Traceback" not in res.text and "sqlite" not in res.text.lower()
     finally:
         logging.disable(logging.NOTSET)
+
+
+def test_requests_never_touch_a_session_outside_them(app, db, make):
+    """Each request has its own transaction manager: a script's or a test's session is
+    neither joined nor closed by it (with the thread-local manager it was)."""
+    from sqlalchemy import inspect
+
+    folder = make("folder", title="Ngoài", state="published")
+    app.get("/ngoai/", status=200)
+    app.get("/khong-co/", status=404)
+    assert not inspect(folder).detached
+    folder.title = "Đã đổi"
+    db.commit()
+    assert "Đã đổi" in app.get("/ngoai/").text

@@ -13,7 +13,7 @@ from tests.conftest import login
 def visible_paths(db):
     db.expire_all()
     paths = set(db.scalars(select(Node.path).where(visible_clause())))
-    db.commit()  # end the read: a test must not hold a transaction across requests
+    db.commit()
     return paths
 
 
