@@ -11,3 +11,4 @@ def includeme(config):
     config.include(".folder")
     config.include(".page")
     config.include(".link")
+    config.include(".file")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def target_metadata():
+    import content_types.file  # noqa: F401
     import content_types.folder  # noqa: F401
     import content_types.link  # noqa: F401
     import content_types.page  # noqa: F401

@@ -12,6 +12,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .blobs import DEFAULT_ALLOWED
+
 # Keys whose environment variable is not derived mechanically from the key.
 ENV_ALIASES = {
     "sqlalchemy.url": "PORTAL_DATABASE_URL",
@@ -38,6 +40,9 @@ DEFAULTS: dict[str, str] = {
     # Addresses of reverse proxies whose X-Forwarded-* headers waitress may trust
     # (log-in throttling per address needs the real client address).
     "portal.trusted_proxy": "",
+    "portal.upload.max_bytes": str(20 * 1024 * 1024),
+    # MIME types (read from the bytes) that uploads may have.
+    "portal.upload.allowed_types": DEFAULT_ALLOWED,
     # Larger request bodies are refused by the server before any view sees them.
     "portal.max_request_body": str(25 * 1024 * 1024),
     "portal.reload_templates": "false",

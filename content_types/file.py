@@ -1,0 +1,126 @@
+"""File (tệp): a document to download (PDF, Word, Excel, ...), stored content-addressed."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import colander
+import deform
+from pyramid.httpexceptions import HTTPNotFound
+from pyramid.response import FileIter, Response
+from pyramid.view import view_config
+from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.blobs import store_for
+from portal.i18n import _
+from portal.models import Node
+from portal.permissions import Permissions
+from portal.schemas import BaseContentSchema
+from portal.text import fold
+from portal.uploads import upload_validator, upload_widget
+
+# Shown in the browser rather than saved: safe types only (never HTML or SVG).
+INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+class File(Node):
+    __tablename__ = "files"
+
+    id: Mapped[int] = mapped_column(ForeignKey("nodes.id", ondelete="CASCADE"), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    mime_type: Mapped[str] = mapped_column(String(127), default="")
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="", index=True)
+
+    __mapper_args__ = {"polymorphic_identity": "file"}
+
+
+@colander.deferred
+def _upload_missing(node, kw):
+    # Editing may keep the file it has; adding needs one.
+    return colander.null if kw.get("mode") == "edit" else colander.required
+
+
+class FileSchema(BaseContentSchema):
+    upload = colander.SchemaNode(
+        deform.FileData(),
+        title=_("Tệp"),
+        widget=upload_widget,
+        validator=upload_validator,
+        missing=_upload_missing,
+    )
+
+
+def apply(obj: File, appstruct: dict) -> None:
+    upload = appstruct.get("upload")
+    for key, value in appstruct.items():
+        if key not in ("csrf_token", "name", "upload"):
+            setattr(obj, key, value)
+    if upload:
+        obj.filename = upload["filename"]
+        obj.mime_type = upload["sniffed"]
+        obj.size = upload["size"]
+        obj.sha256 = upload["sha256"]
+
+
+def to_appstruct(obj: File, schema) -> dict:
+    data = {c.name: getattr(obj, c.name) for c in schema.children if c.name not in ("csrf_token", "upload")}
+    return {k: (colander.null if v is None else v) for k, v in data.items()}
+
+
+def human_size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}".replace(".", ",")
+        size /= 1024
+    return ""
+
+
+@view_config(context=File, renderer="file.html", permission=Permissions.View)
+def file_view(context: File, request):
+    return {
+        "context": context,
+        "size": human_size(context.size),
+        "inline": context.mime_type in INLINE_TYPES,
+    }
+
+
+@view_config(context=File, name="download", permission=Permissions.View)
+def download(context: File, request):
+    store = store_for(request.registry.settings)
+    if not store.exists(context.sha256):
+        raise HTTPNotFound()
+    inline = request.params.get("inline") == "1" and context.mime_type in INLINE_TYPES
+    # Old clients read the plain name: Vietnamese folded to ASCII ("Kế hoạch" -> "Ke hoach").
+    ascii_name = fold(context.filename).encode("ascii", "ignore").decode() or "tep"
+    ascii_name = ascii_name.replace('"', "").replace("\\", "")
+    disposition = "inline" if inline else "attachment"
+    response = Response(
+        content_type=context.mime_type,
+        app_iter=FileIter(store.open(context.sha256)),
+        content_length=context.size,
+        conditional_response=True,
+    )
+    response.headers["Content-Disposition"] = (
+        f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(context.filename)}"
+    )
+    response.etag = context.sha256
+    response.last_modified = context.modified
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # An anonymous request got here only if the file and its lineage are public.
+    public = request.identity_obj is None
+    response.cache_control = "public, max-age=3600" if public else "private, no-store"
+    return response
+
+
+def includeme(config):
+    config.add_content_type(
+        File,
+        title=_("Tệp"),
+        schema=FileSchema,
+        addable_to=("site", "folder"),
+        apply=apply,
+        to_appstruct=to_appstruct,
+    )
+    config.scan(__name__)
