@@ -12,3 +12,4 @@ def includeme(config):
     config.include(".page")
     config.include(".link")
     config.include(".file")
+    config.include(".image")

@@ -37,7 +37,7 @@ class File(Node):
 
 
 @colander.deferred
-def _upload_missing(node, kw):
+def upload_missing(node, kw):
     # Editing may keep the file it has; adding needs one.
     return colander.null if kw.get("mode") == "edit" else colander.required
 
@@ -48,7 +48,7 @@ class FileSchema(BaseContentSchema):
         title=_("Tệp"),
         widget=upload_widget,
         validator=upload_validator,
-        missing=_upload_missing,
+        missing=upload_missing,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 def target_metadata():
     import content_types.file  # noqa: F401
     import content_types.folder  # noqa: F401
+    import content_types.image  # noqa: F401
     import content_types.link  # noqa: F401
     import content_types.page  # noqa: F401
     from portal.models import Base

@@ -69,10 +69,22 @@ def upload_widget(node, kw):
     return deform.widget.FileUploadWidget(SessionTmpStore(kw["request"]))
 
 
-@colander.deferred
-def upload_validator(node, kw):
-    settings = kw["request"].registry.settings
+def make_upload_validator(only_types: frozenset[str] | None = None, extra=None, refused=None):
+    """A deferred validator: size limit, type read from the bytes (within the allowed
+    types, and within ``only_types`` if given), then ``extra(request, node, value)``."""
+
+    @colander.deferred
+    def deferred(node, kw):
+        return _upload_validator(kw["request"], only_types, extra, refused)
+
+    return deferred
+
+
+def _upload_validator(request, only_types, extra, refused):
+    settings = request.registry.settings
     allowed = set(settings.get("portal.upload.allowed_types", DEFAULT_ALLOWED).split())
+    if only_types is not None:
+        allowed &= only_types
     limit = int(settings.get("portal.upload.max_bytes", 20 * 1024 * 1024))
 
     def validate(node, value):
@@ -87,8 +99,14 @@ def upload_validator(node, kw):
             raise colander.Invalid(node, _("Tệp rỗng."))
         if value.get("sniffed") not in allowed:
             raise colander.Invalid(
-                node, _("Loại tệp không được phép (nhận PDF, Word, Excel, ảnh, video MP4/WebM).")
+                node,
+                refused or _("Loại tệp không được phép (nhận PDF, Word, Excel, ảnh, video MP4/WebM)."),
             )
         value["filename"] = safe_filename(value.get("filename") or "", value["sniffed"])
+        if extra is not None:
+            extra(request, node, value)
 
     return validate
+
+
+upload_validator = make_upload_validator()

@@ -56,6 +56,7 @@ def test_a_config_without_clashes_commits(settings, engine):
     assert sorted(info.name for info in config.registry["portal.types"]) == [
         "file",
         "folder",
+        "image",
         "link",
         "page",
         "site",
@@ -98,7 +99,7 @@ def test_declaring_the_same_type_twice_in_one_place_conflicts(settings, engine):
 
 
 def test_registry_lists_the_shipped_types(types):
-    assert sorted(info.name for info in types) == ["file", "folder", "link", "page", "site"]
+    assert sorted(info.name for info in types) == ["file", "folder", "image", "link", "page", "site"]
     assert types["folder"].model is Folder and types["folder"].container
     assert types["page"].model is Page and not types["page"].container
     assert types.by_model[Page] is types["page"]
@@ -121,7 +122,13 @@ def test_addable_for_an_editor_at_a_folder(registry, types, db, make):
     folder = make("folder", title="Tin tức", state="published")
     request = _request(registry, db, "editor")
     assert request.user is not None and request.user.login == "editor"
-    assert sorted(info.name for info in types.addable(request, folder)) == ["file", "folder", "link", "page"]
+    assert sorted(info.name for info in types.addable(request, folder)) == [
+        "file",
+        "folder",
+        "image",
+        "link",
+        "page",
+    ]
 
 
 def test_addable_for_anonymous_is_empty(registry, types, db, make):
