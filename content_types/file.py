@@ -19,6 +19,7 @@ from portal.permissions import Permissions
 from portal.schemas import BaseContentSchema
 from portal.text import fold
 from portal.uploads import upload_validator, upload_widget
+from portal.views.editing import default_apply
 
 # Shown in the browser rather than saved: safe types only (never HTML or SVG).
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
@@ -53,20 +54,13 @@ class FileSchema(BaseContentSchema):
 
 
 def apply(obj: File, appstruct: dict) -> None:
+    default_apply(obj, {k: v for k, v in appstruct.items() if k != "upload"})
     upload = appstruct.get("upload")
-    for key, value in appstruct.items():
-        if key not in ("csrf_token", "name", "upload"):
-            setattr(obj, key, value)
     if upload:
         obj.filename = upload["filename"]
         obj.mime_type = upload["sniffed"]
         obj.size = upload["size"]
         obj.sha256 = upload["sha256"]
-
-
-def to_appstruct(obj: File, schema) -> dict:
-    data = {c.name: getattr(obj, c.name) for c in schema.children if c.name not in ("csrf_token", "upload")}
-    return {k: (colander.null if v is None else v) for k, v in data.items()}
 
 
 def human_size(size: int) -> str:
@@ -121,6 +115,5 @@ def includeme(config):
         schema=FileSchema,
         addable_to=("site", "folder"),
         apply=apply,
-        to_appstruct=to_appstruct,
     )
     config.scan(__name__)

@@ -20,7 +20,6 @@ from portal.uploads import make_upload_validator, upload_widget
 
 from .file import File, FileSchema, human_size, upload_missing
 from .file import apply as file_apply
-from .file import to_appstruct as file_to_appstruct
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 
@@ -137,6 +136,5 @@ def includeme(config):
         schema=ImageSchema,
         addable_to=("site", "folder"),
         apply=apply,
-        to_appstruct=file_to_appstruct,
     )
     config.scan(__name__)
