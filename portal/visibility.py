@@ -13,6 +13,8 @@ the rows whose values changed.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import bindparam, event, inspect, select, update
 from sqlalchemy.orm import Session
 from zope.sqlalchemy import mark_changed
@@ -111,8 +113,6 @@ def refresh_subtree(session: Session, node: Node) -> None:
 
 def _utc(value):
     """Values read through Core on SQLite come back naive; they are UTC."""
-    import datetime as dt
-
     if value is None or isinstance(value, str):
         return value
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
