@@ -35,6 +35,7 @@ class PageSchema(BaseContentSchema):
 
 @view_config(context=Page, renderer="page.html", permission=Permissions.View)
 def page_view(context: Page, request):
+    request.count_view(context)
     return {"context": context}
 
 

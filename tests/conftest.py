@@ -56,6 +56,8 @@ def settings(tmp_path_factory):
             "portal.site_level": "Ủy ban nhân dân phường",
             "portal.site_address": "Số 1 đường Thử",
             "portal.site_hotline": "0251 3800 100",
+            # Views are written when a test flushes them, never by a background thread.
+            "portal.views.flush_seconds": "0",
         },
         environ={},
     )
@@ -94,6 +96,7 @@ def connection(engine, wsgi_app):
     factory.configure(bind=conn, join_transaction_mode="create_savepoint")
     # Every test rolls back, so site generations repeat: start with empty caches.
     wsgi_app.registry.pop("portal.nav_cache", None)
+    wsgi_app.registry["portal.view_counter"].discard()
     yield conn
     factory.configure(bind=engine, join_transaction_mode="conservative_savepoint")
     trans.rollback()

@@ -1,7 +1,7 @@
 """All core models, imported here so that Alembic and the mappers see them."""
 
 from .meta import Base, UTCDateTime, utcnow
-from .node import LocalRole, Node, SiteRoot, WorkflowHistory
+from .node import LocalRole, Node, SiteRoot, ViewCount, WorkflowHistory
 from .site import Site, SiteHost
 from .users import Group, GroupMember, LoginSession, LoginThrottle, User
 
@@ -18,6 +18,7 @@ __all__ = [
     "SiteRoot",
     "User",
     "UTCDateTime",
+    "ViewCount",
     "WorkflowHistory",
     "utcnow",
 ]

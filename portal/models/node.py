@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ForeignKey,
     Index,
@@ -87,6 +88,15 @@ class SiteRoot(Node):
     """The root of a site's tree. It lives in ``nodes`` alone (single-table)."""
 
     __mapper_args__ = {"polymorphic_identity": "site"}
+
+
+class ViewCount(Base):
+    """Views of an item, written in batches by portal.counters (never in a page request)."""
+
+    __tablename__ = "view_counts"
+
+    node_id: Mapped[int] = mapped_column(ForeignKey("nodes.id", ondelete="CASCADE"), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class LocalRole(Base):
