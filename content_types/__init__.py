@@ -13,3 +13,5 @@ def includeme(config):
     config.include(".link")
     config.include(".file")
     config.include(".image")
+    config.include(".service_link")
+    config.include(".home")

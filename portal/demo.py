@@ -19,6 +19,10 @@ from .registry import TypeRegistry
 P = "page"
 F = "folder"
 L = "link"
+S = "service_link"
+
+# Folders that hold blocks rather than pages to browse.
+HIDDEN_FROM_NAV = {"dich-vu-cong"}
 
 # (type, name, title, description, body or children)
 DEMO = [
@@ -204,6 +208,49 @@ DEMO = [
         ],
     ),
     (
+        F,
+        "dich-vu-cong",
+        "Dịch vụ cho người dân",
+        "Các dịch vụ trực tuyến hiện trên trang chủ.",
+        [
+            (
+                S,
+                "nop-ho-so",
+                "Nộp hồ sơ trực tuyến",
+                "Nộp hồ sơ thủ tục hành chính qua mạng.",
+                {"url": "https://dichvucong.gov.vn", "kind": "nop-ho-so"},
+            ),
+            (
+                S,
+                "tra-cuu-ho-so",
+                "Tra cứu hồ sơ",
+                "Xem tình trạng giải quyết hồ sơ đã nộp.",
+                {"url": "https://dichvucong.gov.vn/p/home/dvc-tra-cuu-ho-so.html", "kind": "tra-cuu"},
+            ),
+            (
+                S,
+                "phan-anh-kien-nghi",
+                "Phản ánh, kiến nghị",
+                "Gửi phản ánh về quy định hành chính.",
+                {"url": "https://dichvucong.gov.vn/p/phananhkiennghi/pakn-gui-pakn.html", "kind": "phan-anh"},
+            ),
+            (
+                S,
+                "duong-day-nong",
+                "Đường dây nóng",
+                "Gọi khi cần hỗ trợ trong giờ hành chính.",
+                {"url": "tel:02513800100", "kind": "duong-day-nong"},
+            ),
+            (
+                S,
+                "khao-sat",
+                "Khảo sát mức độ hài lòng",
+                "Đánh giá chất lượng phục vụ.",
+                {"url": "https://dichvucong.gov.vn/p/home/dvc-danh-gia.html", "kind": "khao-sat"},
+            ),
+        ],
+    ),
+    (
         P,
         "lien-he-truc-tuyen",
         "Liên hệ",
@@ -255,6 +302,10 @@ def load_demo(db: Session, types: TypeRegistry, root: Node, owner: User | None) 
                     node.body = payload
                 elif type_name == L:
                     node.url = payload
+                elif type_name == S:
+                    node.url, node.kind = payload["url"], payload["kind"]
+                if name in HIDDEN_FROM_NAV:
+                    node.exclude_from_nav = True
                 tree.add_child(db, parent, node, name=name)
                 _publish(db, node, owner, when)
                 created += 1

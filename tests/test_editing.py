@@ -81,7 +81,7 @@ def test_add_restrictions_are_enforced_on_post(admin, make, db, folder, where, t
 def test_add_menu_offers_only_allowed_types(admin, make, folder):
     page = make("page", folder, "Một trang", state="published")
     links = set(re.findall(r"@@add\?type=(\w+)", admin.get(folder.path).text))
-    assert links == {"page", "folder", "link", "file", "image"}
+    assert links == {"page", "folder", "link", "file", "image", "service_link"}
     assert not re.findall(r"@@add\?type=", admin.get(page.path).text)
 
 

@@ -59,6 +59,7 @@ def test_a_config_without_clashes_commits(settings, engine):
         "image",
         "link",
         "page",
+        "service_link",
         "site",
     ]
 
@@ -99,7 +100,15 @@ def test_declaring_the_same_type_twice_in_one_place_conflicts(settings, engine):
 
 
 def test_registry_lists_the_shipped_types(types):
-    assert sorted(info.name for info in types) == ["file", "folder", "image", "link", "page", "site"]
+    assert sorted(info.name for info in types) == [
+        "file",
+        "folder",
+        "image",
+        "link",
+        "page",
+        "service_link",
+        "site",
+    ]
     assert types["folder"].model is Folder and types["folder"].container
     assert types["page"].model is Page and not types["page"].container
     assert types.by_model[Page] is types["page"]
@@ -128,6 +137,7 @@ def test_addable_for_an_editor_at_a_folder(registry, types, db, make):
         "image",
         "link",
         "page",
+        "service_link",
     ]
 
 

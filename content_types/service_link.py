@@ -1,0 +1,109 @@
+"""Service link (liên kết dịch vụ): online filing, dossier lookup, feedback, hotline,
+survey, the public-service portals; shown as a block of icons on the home page."""
+
+from __future__ import annotations
+
+import colander
+import deform
+from pyramid.view import view_config
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.forms import NFCString
+from portal.i18n import _
+from portal.models import Node
+from portal.permissions import Permissions
+from portal.schemas import BaseContentSchema
+from portal.workflow import visible_clause
+
+from .link import url_validator
+
+KINDS = {
+    "nop-ho-so": _("Nộp hồ sơ trực tuyến"),
+    "tra-cuu": _("Tra cứu hồ sơ"),
+    "phan-anh": _("Phản ánh, kiến nghị"),
+    "duong-day-nong": _("Đường dây nóng"),
+    "khao-sat": _("Khảo sát mức độ hài lòng"),
+    "cong-dich-vu": _("Cổng dịch vụ công"),
+}
+PLACES = {
+    "home": _("Trang chủ"),
+    "footer": _("Chân trang"),
+    "both": _("Trang chủ và chân trang"),
+}
+
+
+class ServiceLink(Node):
+    __tablename__ = "service_links"
+
+    id: Mapped[int] = mapped_column(ForeignKey("nodes.id", ondelete="CASCADE"), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), default="")
+    kind: Mapped[str] = mapped_column(String(32), default="cong-dich-vu")
+    placement: Mapped[str] = mapped_column(String(16), default="home")
+
+    __mapper_args__ = {"polymorphic_identity": "service_link"}
+
+    @property
+    def icon(self) -> str:
+        return f"icons/{self.kind if self.kind in KINDS else 'cong-dich-vu'}.svg"
+
+
+def service_url_validator(node, value):
+    """Web addresses as for links; a hotline may also be a telephone number (tel:)."""
+    if value.startswith("tel:"):
+        digits = value[4:].replace(" ", "").replace(".", "")
+        if not digits.lstrip("+").isdigit() or not 3 <= len(digits) <= 16:
+            raise colander.Invalid(node, _("Số điện thoại không hợp lệ (ví dụ: tel:1022)."))
+        return
+    url_validator(node, value)
+
+
+class ServiceLinkSchema(BaseContentSchema):
+    url = colander.SchemaNode(
+        NFCString(),
+        title=_("Địa chỉ"),
+        description=_("https://… hoặc tel:… cho đường dây nóng"),
+        validator=service_url_validator,
+    )
+    kind = colander.SchemaNode(
+        colander.String(),
+        title=_("Loại dịch vụ"),
+        widget=deform.widget.SelectWidget(values=list(KINDS.items())),
+        validator=colander.OneOf(list(KINDS)),
+    )
+    placement = colander.SchemaNode(
+        colander.String(),
+        title=_("Hiển thị ở"),
+        widget=deform.widget.SelectWidget(values=list(PLACES.items())),
+        validator=colander.OneOf(list(PLACES)),
+        default="home",
+    )
+
+
+def service_links(request, places=("home", "both"), limit: int = 12):
+    """Published service links of this site for a block, in folder order: one query."""
+    return request.dbsession.execute(
+        select(ServiceLink.title, ServiceLink.description, ServiceLink.url, ServiceLink.kind)
+        .where(
+            ServiceLink.site_id == request.root_node.site_id,
+            ServiceLink.placement.in_(places),
+            visible_clause(entity=ServiceLink),
+        )
+        .order_by(ServiceLink.position, ServiceLink.id)
+        .limit(limit)
+    ).all()
+
+
+@view_config(context=ServiceLink, renderer="service_link.html", permission=Permissions.View)
+def service_link_view(context: ServiceLink, request):
+    return {"context": context, "kind_title": KINDS.get(context.kind, "")}
+
+
+def includeme(config):
+    config.add_content_type(
+        ServiceLink,
+        title=_("Liên kết dịch vụ"),
+        schema=ServiceLinkSchema,
+        addable_to=("site", "folder"),
+    )
+    config.scan(__name__)
