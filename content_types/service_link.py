@@ -43,10 +43,6 @@ class ServiceLink(Node):
 
     __mapper_args__ = {"polymorphic_identity": "service_link"}
 
-    @property
-    def icon(self) -> str:
-        return f"icons/{self.kind if self.kind in KINDS else 'cong-dich-vu'}.svg"
-
 
 def service_url_validator(node, value):
     """Web addresses as for links; a hotline may also be a telephone number (tel:)."""

@@ -133,11 +133,7 @@ def make_form(request, schema: colander.Schema, buttons=("save",), **kw) -> defo
     return deform.Form(schema.bind(request=request), buttons=button_objs, **kw)
 
 
-BUTTON_TITLES = {
-    "save": _("Lưu"),
-    "cancel": _("Hủy"),
-    "confirm": _("Xác nhận"),
-}
+BUTTON_TITLES = {"save": _("Lưu")}
 
 
 def _translator(term):

@@ -24,6 +24,10 @@ from portal.settings import resolve
 
 PASSWORD = "mat-khau-thu-nghiem"
 
+# Every content type the project ships, and those an editor may add inside a folder.
+SHIPPED_TYPES = ["file", "folder", "image", "link", "page", "service_link", "site"]
+ADDABLE_IN_FOLDER = [t for t in SHIPPED_TYPES if t != "site"]
+
 ROLE_USERS = {
     "admin": Roles.SiteAdministrator,
     "editor": Roles.Editor,

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.models import Node
-from tests.conftest import csrf_from
+from tests.conftest import ADDABLE_IN_FOLDER, csrf_from
 
 FORBIDDEN = "Không có quyền truy cập"
 CSRF_PAGE = "Phiên làm việc đã hết hạn"
@@ -81,7 +81,7 @@ def test_add_restrictions_are_enforced_on_post(admin, make, db, folder, where, t
 def test_add_menu_offers_only_allowed_types(admin, make, folder):
     page = make("page", folder, "Một trang", state="published")
     links = set(re.findall(r"@@add\?type=(\w+)", admin.get(folder.path).text))
-    assert links == {"page", "folder", "link", "file", "image", "service_link"}
+    assert links == set(ADDABLE_IN_FOLDER)
     assert not re.findall(r"@@add\?type=", admin.get(page.path).text)
 
 
@@ -569,3 +569,13 @@ def test_delete_needs_permission(as_user, db, doomed, root):
     db.expire_all()
     assert db.get(Node, target.id) is not None
     assert db.get(Node, root.id) is not None
+
+
+def test_contents_names_each_childs_type_and_state(admin, make, folder):
+    make("link", folder, "Cổng dịch vụ", state="published", url="https://dichvucong.gov.vn")
+    make("page", folder, "Bản nháp", state="private")
+    rows = admin.get(folder.path + "@@contents").html.select("table.contents tbody tr")
+    cells = {r.select("td")[0].text.strip(): (r.select("td")[1].text, r.select("td")[2].text.strip())
+             for r in rows}  # fmt: skip
+    assert cells["Cổng dịch vụ"] == ("Liên kết", "Đã xuất bản")
+    assert cells["Bản nháp"] == ("Trang", "Riêng tư")

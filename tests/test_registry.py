@@ -21,6 +21,7 @@ from content_types.page import Page, PageSchema
 from portal import make_config, tree
 from portal.models import Node, User
 from portal.security import start_login_session
+from tests.conftest import ADDABLE_IN_FOLDER, SHIPPED_TYPES
 
 # --- configuration conflicts -------------------------------------------------
 
@@ -53,15 +54,7 @@ CLASHES = {"same-name": _same_name, "same-model": _same_model, "same-name-and-mo
 def test_a_config_without_clashes_commits(settings, engine):
     config = _config(settings, engine)
     config.commit()
-    assert sorted(info.name for info in config.registry["portal.types"]) == [
-        "file",
-        "folder",
-        "image",
-        "link",
-        "page",
-        "service_link",
-        "site",
-    ]
+    assert sorted(info.name for info in config.registry["portal.types"]) == SHIPPED_TYPES
 
 
 @pytest.mark.parametrize("clash", sorted(CLASHES))
@@ -100,15 +93,7 @@ def test_declaring_the_same_type_twice_in_one_place_conflicts(settings, engine):
 
 
 def test_registry_lists_the_shipped_types(types):
-    assert sorted(info.name for info in types) == [
-        "file",
-        "folder",
-        "image",
-        "link",
-        "page",
-        "service_link",
-        "site",
-    ]
+    assert sorted(info.name for info in types) == SHIPPED_TYPES
     assert types["folder"].model is Folder and types["folder"].container
     assert types["page"].model is Page and not types["page"].container
     assert types.by_model[Page] is types["page"]
@@ -131,14 +116,7 @@ def test_addable_for_an_editor_at_a_folder(registry, types, db, make):
     folder = make("folder", title="Tin tức", state="published")
     request = _request(registry, db, "editor")
     assert request.user is not None and request.user.login == "editor"
-    assert sorted(info.name for info in types.addable(request, folder)) == [
-        "file",
-        "folder",
-        "image",
-        "link",
-        "page",
-        "service_link",
-    ]
+    assert sorted(info.name for info in types.addable(request, folder)) == ADDABLE_IN_FOLDER
 
 
 def test_addable_for_anonymous_is_empty(registry, types, db, make):

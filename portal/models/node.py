@@ -76,10 +76,6 @@ class Node(Base):
     def __name__(self) -> str:  # noqa: PLW3201 - Pyramid's location protocol
         return "" if self.parent_id is None else self.name
 
-    @property
-    def depth(self) -> int:
-        return self.path.count("/") - 1
-
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id} {self.path!r}>"
 

@@ -35,18 +35,20 @@ def contents_view(context: Node, request):
         raise HTTPNotFound()
     batch = listing.children_batch(request, context, per_page=50)
     rows = batch.items
-    wf = info.workflow
-    items = [
-        {
-            "row": r,
-            "url": request.application_url + r.path,
-            "state_title": wf.states[r.state].title if r.state in wf.states else r.state,
-            "type_title": (
-                request.content_types.get(r.type).title if request.content_types.get(r.type) else r.type
-            ),
-        }
-        for r in rows
-    ]
+    types = request.content_types
+    items = []
+    for r in rows:
+        # Each child by its own type and workflow, not the folder's.
+        child_info = types.get(r.type)
+        states = types.workflow_for(r).states
+        items.append(
+            {
+                "row": r,
+                "url": request.application_url + r.path,
+                "state_title": states[r.state].title if r.state in states else r.state,
+                "type_title": child_info.title if child_info else r.type,
+            }
+        )
     return {
         "context": context,
         "items": items,
