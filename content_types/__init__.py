@@ -13,5 +13,11 @@ def includeme(config):
     config.include(".link")
     config.include(".file")
     config.include(".image")
+    config.include(".news")
+    # Legal documents before what links to them (reviews, procedures): their demo
+    # loaders run in this order.
+    config.include(".legal_document")
+    config.include(".legal_review")
+    config.include(".procedure")
     config.include(".service_link")
     config.include(".home")

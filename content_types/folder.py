@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pyramid.view import view_config
-from sqlalchemy import ForeignKey
+from sqlalchemy import Boolean, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import listing
@@ -17,6 +17,8 @@ class Folder(Node):
     __tablename__ = "folders"
 
     id: Mapped[int] = mapped_column(ForeignKey("nodes.id", ondelete="CASCADE"), primary_key=True)
+    # The section's latest articles get their own block on the home page (e.g. CCHC).
+    show_on_home: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __mapper_args__ = {"polymorphic_identity": "folder"}
 

@@ -7,8 +7,12 @@ def target_metadata():
     import content_types.file  # noqa: F401
     import content_types.folder  # noqa: F401
     import content_types.image  # noqa: F401
+    import content_types.legal_document  # noqa: F401
+    import content_types.legal_review  # noqa: F401
     import content_types.link  # noqa: F401
+    import content_types.news  # noqa: F401
     import content_types.page  # noqa: F401
+    import content_types.procedure  # noqa: F401
     import content_types.service_link  # noqa: F401
     from portal.models import Base
 

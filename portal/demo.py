@@ -264,7 +264,8 @@ def _find(db: Session, parent: Node, name: str) -> Node | None:
     return db.scalar(select(Node).where(Node.parent_id == parent.id, Node.name == name))
 
 
-def _publish(db: Session, node: Node, actor: User | None, when: dt.datetime) -> None:
+def publish(db: Session, node: Node, actor: User | None, when: dt.datetime) -> None:
+    """Publish a demo item as if a reviewer had, with its history entry."""
     db.add(
         WorkflowHistory(
             node_id=node.id,
@@ -307,11 +308,41 @@ def load_demo(db: Session, types: TypeRegistry, root: Node, owner: User | None) 
                 if name in HIDDEN_FROM_NAV:
                     node.exclude_from_nav = True
                 tree.add_child(db, parent, node, name=name)
-                _publish(db, node, owner, when)
+                publish(db, node, owner, when)
                 created += 1
             if type_name == F:
                 walk(node, payload, offset + 3 * i)
 
     walk(root, DEMO, 0)
     db.flush()
+    # Each content type may bring its own demo items (declared with demo=...).
+    for info in types:
+        loader = info.extra.get("demo")
+        if loader is not None:
+            created += loader(db, types, root, owner)
+            db.flush()
     return created
+
+
+def find(db: Session, parent: Node, name: str) -> Node | None:
+    return _find(db, parent, name)
+
+
+def ensure_folder(
+    db: Session, types: TypeRegistry, parent: Node, name: str, title: str, description: str, owner
+) -> tuple[Node, bool]:
+    """The published folder ``name`` under ``parent``, created if missing; (folder, created)."""
+    node = _find(db, parent, name)
+    if node is not None:
+        return node, False
+    when = utcnow() - dt.timedelta(days=400)
+    node = types["folder"].model(
+        title=title,
+        description=description,
+        owner_id=owner.id if owner else None,
+        created=when,
+        modified=when,
+    )
+    tree.add_child(db, parent, node, name=name)
+    publish(db, node, owner, when)
+    return node, True

@@ -3,9 +3,11 @@
 from .meta import Base, UTCDateTime, utcnow
 from .node import LocalRole, Node, SiteRoot, ViewCount, WorkflowHistory
 from .site import Site, SiteHost
+from .terms import Attachment, Term
 from .users import Group, GroupMember, LoginSession, LoginThrottle, User
 
 __all__ = [
+    "Attachment",
     "Base",
     "Group",
     "GroupMember",
@@ -16,6 +18,7 @@ __all__ = [
     "Site",
     "SiteHost",
     "SiteRoot",
+    "Term",
     "User",
     "UTCDateTime",
     "ViewCount",

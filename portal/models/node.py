@@ -9,6 +9,7 @@ Subtype tables are loaded only when a subtype attribute is read: listings query
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BigInteger,
@@ -20,9 +21,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .meta import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .terms import Attachment, Term
 
 
 class Node(Base):
@@ -65,6 +69,18 @@ class Node(Base):
     public: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     public_from: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     public_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    # Loaded only when a view reads them (never by the traverser or listings).
+    terms: Mapped[list[Term]] = relationship(
+        "Term", cascade="all, delete-orphan", passive_deletes=True, lazy="select"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        "Attachment",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="select",
+        order_by="Attachment.position",
+    )
 
     __mapper_args__ = {"polymorphic_on": "type", "polymorphic_identity": "node"}
 
