@@ -15,9 +15,7 @@ class LegalDocumentReview(Node):
     __tablename__ = "legal_document_reviews"
 
     id: Mapped[int] = mapped_column(ForeignKey("nodes.id", ondelete="CASCADE"), primary_key=True)
-    document_id: Mapped[int | None] = mapped_column(
-        ForeignKey("nodes.id", ondelete="SET NULL"), index=True
-    )
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("nodes.id", ondelete="SET NULL"), index=True)
     review_round: Mapped[str] = mapped_column(String(64), default="", index=True)  # "2025", "Đợt 1/2025"
     basis: Mapped[str] = mapped_column(Text, default="")
     reviewing_body: Mapped[str] = mapped_column(String(255), default="")
@@ -56,9 +54,7 @@ class ReviewListEntry(Base):
     list_id: Mapped[int] = mapped_column(ForeignKey("nodes.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     # A link to the Legal document item where it exists; the text columns are what is shown.
-    document_id: Mapped[int | None] = mapped_column(
-        ForeignKey("nodes.id", ondelete="SET NULL"), index=True
-    )
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("nodes.id", ondelete="SET NULL"), index=True)
     number: Mapped[str] = mapped_column(String(100), default="")
     issued_on: Mapped[dt.date | None] = mapped_column(Date)
     title: Mapped[str] = mapped_column(Text, default="")

@@ -13,7 +13,7 @@ import re
 
 import pytest
 import webtest
-from sqlalchemy import inspect, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.orm import Session
 
 from portal import make_config, migrate
@@ -183,3 +183,25 @@ def make(db, types, root):
         return node
 
     return _make
+
+
+@pytest.fixture
+def count_statements(app, connection):
+    """count_statements(url) -> how many SQL statements one GET of ``url`` ran
+    (savepoint bookkeeping left out): listings must not grow with their length."""
+
+    def _count(url, **kwargs):
+        statements = []
+
+        def log(conn, cursor, statement, *args):
+            if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+                statements.append(statement)
+
+        event.listen(connection, "before_cursor_execute", log)
+        try:
+            app.get(url, **kwargs)
+        finally:
+            event.remove(connection, "before_cursor_execute", log)
+        return len(statements)
+
+    return _count
