@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+import colander
+import deform
 from pyramid.view import view_config
-from sqlalchemy import Boolean, ForeignKey
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import listing
@@ -12,25 +16,57 @@ from portal.models import Node
 from portal.permissions import Permissions
 from portal.schemas import BaseContentSchema
 
+# What a folder contributes to the home page (and, for links, to article pages).
+HOME_BLOCKS = {
+    "": _("Không"),
+    "news": _("Khối tin mới nhất của chuyên mục"),
+    "links": _("Khối “Liên kết website” (các liên kết trong thư mục)"),
+}
+
 
 class Folder(Node):
     __tablename__ = "folders"
 
     id: Mapped[int] = mapped_column(ForeignKey("nodes.id", ondelete="CASCADE"), primary_key=True)
-    # The section's latest articles get their own block on the home page (e.g. CCHC).
-    show_on_home: Mapped[bool] = mapped_column(Boolean, default=False)
+    home_block: Mapped[str] = mapped_column(String(16), default="")
 
     __mapper_args__ = {"polymorphic_identity": "folder"}
 
 
 class FolderSchema(BaseContentSchema):
-    pass
+    home_block = colander.SchemaNode(
+        colander.String(),
+        title=_("Hiển thị trên trang chủ"),
+        missing="",
+        widget=deform.widget.SelectWidget(values=list(HOME_BLOCKS.items())),
+        validator=colander.OneOf(list(HOME_BLOCKS)),
+    )
+
+
+def listing_details(request, rows) -> dict[int, dict]:
+    """What each type adds to its rows in a listing (a news article's thumbnail, ...):
+    one query per type present, declared with ``listing_details=`` on the type."""
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        by_type[row.type].append(row.id)
+    details: dict[int, dict] = {}
+    for type_name, ids in by_type.items():
+        info = request.content_types.get(type_name)
+        load = info.extra.get("listing_details") if info else None
+        if load is not None:
+            details.update(load(request, ids))
+    return details
 
 
 @view_config(context=Folder, renderer="folder.html", permission=Permissions.View)
 def folder_view(context: Folder, request):
     batch = listing.children_batch(request, context, per_page=30)
-    return {"context": context, "items": batch.items, "batch": batch}
+    return {
+        "context": context,
+        "items": batch.items,
+        "batch": batch,
+        "details": listing_details(request, batch.items),
+    }
 
 
 def includeme(config):

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import colander
 import deform
-from pyramid.httpexceptions import HTTPNotFound
-from pyramid.response import FileResponse
 from pyramid.view import view_config
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -14,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.blobs import store_for
 from portal.forms import NFCString
 from portal.i18n import _
-from portal.images import WIDTHS, BadImage, inspect_image, rendition, renditions_root
+from portal.images import WIDTHS, BadImage, inspect_image, rendition_response, srcset_for
 from portal.permissions import Permissions
 from portal.uploads import make_upload_validator, upload_widget
 
@@ -83,15 +81,8 @@ def apply(obj: Image, appstruct: dict) -> None:
 
 
 def srcset(request, image: Image) -> str:
-    base = request.resource_url(image, "@@rendition", "")
-    entries = [f"{base}{w} {w}w" for w in WIDTHS if w < image.width]
-    if image.width <= WIDTHS[-1]:
-        # Small enough to send as it is: the original is the largest candidate.
-        original = request.resource_url(image, "@@download", query={"inline": "1"})
-        entries.append(f"{original} {image.width}w")
-    else:
-        entries.append(f"{base}{WIDTHS[-1]} {WIDTHS[-1]}w")
-    return ", ".join(entries)
+    original = request.resource_url(image, "@@download", query={"inline": "1"})
+    return srcset_for(request.resource_url(image, "@@rendition", ""), image.width, original)
 
 
 @view_config(context=Image, renderer="image.html", permission=Permissions.View)
@@ -106,27 +97,7 @@ def image_view(context: Image, request):
 
 @view_config(context=Image, name="rendition", permission=Permissions.View)
 def rendition_view(context: Image, request):
-    try:
-        width = int(request.subpath[0]) if request.subpath else WIDTHS[1]
-    except ValueError:
-        raise HTTPNotFound() from None
-    if width not in WIDTHS:
-        raise HTTPNotFound()
-    settings = request.registry.settings
-    store = store_for(settings)
-    if not store.exists(context.sha256):
-        raise HTTPNotFound()
-    path = rendition(store, renditions_root(settings), context.sha256, context.mime_type, width)
-    response = FileResponse(str(path), request=request, content_type=_content_type(path))
-    response.etag = f"{context.sha256[:16]}-{width}"
-    response.conditional_response = True
-    public = request.identity_obj is None
-    response.cache_control = "public, max-age=86400" if public else "private, no-store"
-    return response
-
-
-def _content_type(path) -> str:
-    return {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}[path.suffix]
+    return rendition_response(request, context.sha256, context.mime_type, request.subpath)
 
 
 def includeme(config):

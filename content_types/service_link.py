@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import colander
 import deform
+from pyramid.events import BeforeRender, subscriber
 from pyramid.view import view_config
 from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.blocks import cached_block
 from portal.forms import NFCString
 from portal.i18n import _
 from portal.models import Node
@@ -88,6 +91,28 @@ def service_links(request, places=("home", "both"), limit: int = 12):
         .order_by(ServiceLink.position, ServiceLink.id)
         .limit(limit)
     ).all()
+
+
+def footer_links(request) -> list[tuple]:
+    """Service links placed in the footer of every page (cached for anonymous visitors)."""
+
+    def load():
+        rows = service_links(request, places=("footer", "both"))
+        return [(r.title, r.url, r.kind) for r in rows]
+
+    try:
+        return cached_block(request, "footer-links", load)
+    except DBAPIError:
+        return []  # the error page of a database outage must still render
+
+
+@subscriber(BeforeRender)
+def add_footer_links(event):
+    request = event.get("request")
+    # Only where the site is already known: the footer never starts database work
+    # on its own (error pages render the layout too).
+    if request is not None and "site_info" in request.__dict__:
+        event.setdefault("footer_links", lambda: footer_links(request))
 
 
 @view_config(context=ServiceLink, renderer="service_link.html", permission=Permissions.View)

@@ -31,6 +31,7 @@ def make_config(settings: dict | None = None) -> Configurator:
     config.include(".db")  # pyramid_tm, pyramid_retry, request.dbsession
     config.include(".registry")  # config.add_content_type, request.content_types
     config.include(".counters")  # request.count_view: batched, never written in a GET
+    config.include(".blocks")  # anonymous blocks cached per site generation
     config.include(".resources")  # site by host, root, one-query traverser, node URLs
     config.include(".security")  # session cookie, security policy, CSRF by default
     config.include(".theme")  # Jinja2, static assets, cache headers

@@ -90,6 +90,14 @@ class ViewCounter:
             self._thread.start()
         atexit.register(self.flush)
 
+    def close(self) -> None:
+        """Stop the writer thread and write what is left (an app being shut down)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            atexit.unregister(self.flush)
+        self.flush()
+
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             self.flush()

@@ -17,6 +17,7 @@ from .models import Node, User, WorkflowHistory, utcnow
 from .registry import TypeRegistry
 
 P = "page"
+N = "news"  # a page where the news type is not installed
 F = "folder"
 L = "link"
 S = "service_link"
@@ -94,7 +95,7 @@ DEMO = [
                 "Hoạt động của lãnh đạo và các cơ quan.",
                 [
                     (
-                        P,
+                        N,
                         "hoi-nghi-so-ket-quy-iii",
                         "Hội nghị sơ kết công tác quý III",
                         "Ủy ban nhân dân tổ chức hội nghị đánh giá kết quả chín tháng đầu năm.",
@@ -102,7 +103,7 @@ DEMO = [
                         "Tỷ lệ hồ sơ giải quyết đúng hạn đạt trên 98%.</p>",
                     ),
                     (
-                        P,
+                        N,
                         "ra-quan-ve-sinh-moi-truong",
                         "Ra quân tổng vệ sinh môi trường",
                         "Hơn 500 đoàn viên, hội viên tham gia dọn dẹp các tuyến đường.",
@@ -118,7 +119,7 @@ DEMO = [
                 "Văn bản chỉ đạo của lãnh đạo.",
                 [
                     (
-                        P,
+                        N,
                         "phong-chong-thien-tai-mua-mua",
                         "Chủ động phòng, chống thiên tai mùa mưa bão",
                         "Yêu cầu các đơn vị trực ban nghiêm túc, sẵn sàng lực lượng ứng phó.",
@@ -134,7 +135,7 @@ DEMO = [
                 "Tin tức, kế hoạch và kết quả cải cách hành chính.",
                 [
                     (
-                        P,
+                        N,
                         "so-hoa-ho-so-mot-cua",
                         "Đẩy mạnh số hóa hồ sơ tại Bộ phận Một cửa",
                         "100% hồ sơ tiếp nhận được số hóa và cập nhật lên hệ thống.",
@@ -142,7 +143,7 @@ DEMO = [
                         "ký số và lưu trữ điện tử. Người dân không phải nộp lại giấy tờ đã có trong kho dữ liệu.</p>",
                     ),
                     (
-                        P,
+                        N,
                         "khao-sat-muc-do-hai-long",
                         "Kết quả khảo sát mức độ hài lòng của người dân",
                         "Chỉ số hài lòng về phục vụ hành chính đạt 96,5%.",
@@ -158,7 +159,7 @@ DEMO = [
                 "Phổ biến chính sách, pháp luật.",
                 [
                     (
-                        P,
+                        N,
                         "dinh-danh-dien-tu-muc-2",
                         "Hướng dẫn kích hoạt tài khoản định danh điện tử mức 2",
                         "Các bước đăng ký và kích hoạt tài khoản trên ứng dụng VNeID.",
@@ -243,6 +244,20 @@ DEMO = [
             ),
             (
                 S,
+                "cong-dich-vu-cong-quoc-gia",
+                "Cổng Dịch vụ công quốc gia",
+                "Nộp hồ sơ, thanh toán và nhận kết quả trực tuyến trên cả nước.",
+                {"url": "https://dichvucong.gov.vn", "kind": "cong-dich-vu", "placement": "both"},
+            ),
+            (
+                S,
+                "cong-dich-vu-cong-tinh",
+                "Cổng Dịch vụ công của tỉnh",
+                "Thủ tục hành chính của các sở, ngành và địa phương trong tỉnh.",
+                {"url": "https://dichvucong.dongnai.gov.vn", "kind": "cong-dich-vu", "placement": "both"},
+            ),
+            (
+                S,
                 "khao-sat",
                 "Khảo sát mức độ hài lòng",
                 "Đánh giá chất lượng phục vụ.",
@@ -291,6 +306,8 @@ def load_demo(db: Session, types: TypeRegistry, root: Node, owner: User | None) 
         for i, (type_name, name, title, description, payload) in enumerate(entries):
             node = _find(db, parent, name)
             when = now - dt.timedelta(days=offset + i)
+            if type_name == N and types.get(N) is None:
+                type_name = P
             if node is None:
                 node = types[type_name].model(
                     title=title,
@@ -299,12 +316,15 @@ def load_demo(db: Session, types: TypeRegistry, root: Node, owner: User | None) 
                     created=when,
                     modified=when,
                 )
-                if type_name == P:
+                if type_name in (P, N):
                     node.body = payload
+                if type_name == N:
+                    node.lead = description
                 elif type_name == L:
                     node.url = payload
                 elif type_name == S:
                     node.url, node.kind = payload["url"], payload["kind"]
+                    node.placement = payload.get("placement", "home")
                 if name in HIDDEN_FROM_NAV:
                     node.exclude_from_nav = True
                 tree.add_child(db, parent, node, name=name)

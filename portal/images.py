@@ -72,3 +72,42 @@ def rendition(store: BlobStore, root: Path, sha256: str, mime: str, width: int) 
 
 def renditions_root(settings) -> Path:
     return Path(settings["portal.data_dir"]) / "renditions"
+
+
+def rendition_response(request, sha256: str, mime: str, subpath, *, etag_prefix: str = ""):
+    """The response for ``.../@@<view>/<width>``: a rendition in one of WIDTHS, cached
+    publicly only for anonymous visitors (they got here only if the item is public)."""
+    from pyramid.httpexceptions import HTTPNotFound
+    from pyramid.response import FileResponse
+
+    from .blobs import store_for
+
+    try:
+        width = int(subpath[0]) if subpath else WIDTHS[1]
+    except ValueError:
+        raise HTTPNotFound() from None
+    if width not in WIDTHS or not sha256:
+        raise HTTPNotFound()
+    settings = request.registry.settings
+    store = store_for(settings)
+    if not store.exists(sha256):
+        raise HTTPNotFound()
+    path = rendition(store, renditions_root(settings), sha256, mime, width)
+    content_type = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}[path.suffix]
+    response = FileResponse(str(path), request=request, content_type=content_type)
+    response.etag = f"{etag_prefix}{sha256[:16]}-{width}"
+    response.conditional_response = True
+    public = request.identity_obj is None
+    response.cache_control = "public, max-age=86400" if public else "private, no-store"
+    return response
+
+
+def srcset_for(base_url: str, width: int, original_url: str) -> str:
+    """srcset candidates: each rendition narrower than the image, then the original if
+    it is small enough to send as it is, else the widest rendition."""
+    entries = [f"{base_url}{w} {w}w" for w in WIDTHS if w < width]
+    if width <= WIDTHS[-1]:
+        entries.append(f"{original_url} {width}w")
+    else:
+        entries.append(f"{base_url}{WIDTHS[-1]} {WIDTHS[-1]}w")
+    return ", ".join(entries)

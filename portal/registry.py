@@ -55,7 +55,10 @@ class AddNotAllowed(Exception):
 
 
 class TypeRegistry:
-    def __init__(self):
+    def __init__(self, settings=None):
+        # The application's settings, for code that works outside a request
+        # (demo loaders need the blob store's place, for one).
+        self.settings = settings if settings is not None else {}
         self.by_name: dict[str, TypeInfo] = {}
         self.by_model: dict[type, TypeInfo] = {}
 
@@ -156,6 +159,6 @@ def add_content_type(
 
 
 def includeme(config):
-    config.registry["portal.types"] = TypeRegistry()
+    config.registry["portal.types"] = TypeRegistry(config.registry.settings)
     config.add_directive("add_content_type", add_content_type)
     config.add_request_method(lambda r: r.registry["portal.types"], "content_types", reify=True)

@@ -25,7 +25,20 @@ from portal.settings import resolve
 PASSWORD = "mat-khau-thu-nghiem"
 
 # Every content type the project ships, and those an editor may add inside a folder.
-SHIPPED_TYPES = ["file", "folder", "image", "link", "page", "service_link", "site"]
+SHIPPED_TYPES = [
+    "file",
+    "folder",
+    "image",
+    "legal_document",
+    "legal_document_review",
+    "link",
+    "news",
+    "page",
+    "procedure",
+    "review_list",
+    "service_link",
+    "site",
+]
 ADDABLE_IN_FOLDER = [t for t in SHIPPED_TYPES if t != "site"]
 
 ROLE_USERS = {
@@ -101,6 +114,7 @@ def connection(engine, wsgi_app):
     # Every test rolls back, so site generations repeat: start with empty caches.
     wsgi_app.registry.pop("portal.nav_cache", None)
     wsgi_app.registry["portal.view_counter"].discard()
+    wsgi_app.registry["portal.block_cache"].clear()
     yield conn
     factory.configure(bind=engine, join_transaction_mode="conservative_savepoint")
     trans.rollback()

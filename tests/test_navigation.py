@@ -36,11 +36,13 @@ def test_scheduled_item_enters_navigation_when_its_time_comes(app, make, monkeyp
     monkeypatch.setattr("portal.layout.utcnow", lambda: later)
     monkeypatch.setattr("portal.workflow.utcnow", lambda: later)
     monkeypatch.setattr("portal.listing.utcnow", lambda: later)
+    monkeypatch.setattr("portal.blocks.utcnow", lambda: later)  # the cached home page
     assert "Lịch tiếp dân" in nav_titles(app)
 
     much_later = start + dt.timedelta(hours=3)
     monkeypatch.setattr("portal.layout.utcnow", lambda: much_later)
     monkeypatch.setattr("portal.workflow.utcnow", lambda: much_later)
+    monkeypatch.setattr("portal.blocks.utcnow", lambda: much_later)
     assert "Hết hạn" not in nav_titles(app)
 
 

@@ -213,6 +213,7 @@ def upgrade() -> None:
         sa.Column("online_url", sa.String(length=2048), nullable=False),
         sa.Column("validity", sa.String(length=32), nullable=False),
         sa.Column("verified_on", sa.Date(), nullable=True),
+        sa.Column("search_text", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["id"], ["nodes.id"], name=op.f("fk_procedures_id_nodes"), ondelete="CASCADE"
         ),
@@ -284,13 +285,13 @@ def upgrade() -> None:
 
     with op.batch_alter_table("folders", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("show_on_home", sa.Boolean(), nullable=False, server_default=sa.false())
+            sa.Column("home_block", sa.String(length=16), nullable=False, server_default="")
         )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("folders", schema=None) as batch_op:
-        batch_op.drop_column("show_on_home")
+        batch_op.drop_column("home_block")
 
     with op.batch_alter_table("terms", schema=None) as batch_op:
         batch_op.drop_index("ix_terms_kind_slug")

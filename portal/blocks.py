@@ -1,0 +1,105 @@
+"""A cache for the blocks anonymous visitors see (latest news, most viewed, links).
+
+Every anonymous visitor of a site sees the same blocks, so they are computed
+once and kept until the first of: the next content change (the site's
+generation moves), the next scheduled publication or expiry anywhere in the
+site, or a short time-to-live (view counts move without a content change).
+Logged-in users always get fresh blocks: what they may see differs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+
+from sqlalchemy import func, select
+
+from .models import Node, utcnow
+
+MAX_ENTRIES = 4096
+KEY = "portal.block_cache"
+
+
+class BlockCache:
+    def __init__(self, max_entries: int = MAX_ENTRIES):
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+
+    def get(self, key, generation: int, now: dt.datetime):
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is None or hit[0] != generation or hit[1] <= now:
+                return None
+            self._entries.move_to_end(key)
+            return hit[2]
+
+    def put(self, key, generation: int, until: dt.datetime, value) -> None:
+        with self._lock:
+            self._entries[key] = (generation, until, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def next_site_change(request, now: dt.datetime) -> dt.datetime | None:
+    """The nearest future moment when a published item of the site becomes
+    visible or expires by itself (one query, on the site's public columns)."""
+    site_id = request.root_node.site_id
+    public = (Node.site_id == site_id, Node.public.is_(True))
+    q = select(
+        select(func.min(Node.public_from)).where(*public, Node.public_from > now).scalar_subquery(),
+        select(func.min(Node.public_until)).where(*public, Node.public_until > now).scalar_subquery(),
+    )
+    times = [t for t in request.dbsession.execute(q).one() if t]
+    # SQLite hands back naive values from aggregates: they are UTC.
+    times = [t if t.tzinfo else t.replace(tzinfo=dt.UTC) for t in times]
+    return min(times) if times else None
+
+
+def cached_block(request, name, load, *, ttl: int = 60, key_extra=()):
+    """``load()`` for logged-in users; for anonymous visitors, its cached result."""
+    if request.identity_obj is not None:
+        return load()
+    cache: BlockCache = request.registry[KEY]
+    info = request.site_info
+    key = (info.root.site_id, name, *key_extra)
+    now = utcnow()
+    value = cache.get(key, info.generation, now)
+    if value is not None:
+        return value
+    value = load()
+    until = now + dt.timedelta(seconds=ttl)
+    change = _next_change_memo(request, now)
+    if change is not None and change < until:
+        until = change
+    cache.put(key, info.generation, until, value)
+    return value
+
+
+def cached_page(request, name, build, *, ttl: int = 60, key_extra=()):
+    """A whole rendered page for anonymous visitors without a session, cached like a
+    block; ``build()`` returns what the view needs to answer (HTML and headers).
+    Pages for logged-in users, or carrying a session (flash messages, forms), are
+    always built afresh. The key holds the application URL: pages hold absolute
+    links, and one site may answer several host names."""
+    if "portal_session" in request.cookies:
+        return build()
+    return cached_block(request, name, build, ttl=ttl, key_extra=(request.application_url, *key_extra))
+
+
+def _next_change_memo(request, now):
+    # Several blocks on one page fill at once: one query for all of them.
+    memo = request.__dict__.setdefault("_portal_next_change", {})
+    if "value" not in memo:
+        memo["value"] = next_site_change(request, now)
+    return memo["value"]
+
+
+def includeme(config):
+    config.registry[KEY] = BlockCache()

@@ -1,0 +1,86 @@
+"""The public site with the whole demo loaded: every page type renders for anonymous
+visitors, and an item that is retracted or expires leaves every page and block."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from portal.demo import load_demo
+from portal.models import Node, utcnow
+
+PUBLIC_PAGES = [
+    "/",
+    "/tin-tuc/cai-cach-hanh-chinh/",
+    "/thu-tuc-hanh-chinh",
+    "/thu-tuc-hanh-chinh?trang=2",
+    "/van-ban",
+    "/van-ban?trang=2",
+    "/ra-soat-van-ban",
+]
+
+
+@pytest.fixture
+def demo_site(db, types, root):
+    created = load_demo(db, types, root, None)
+    db.commit()
+    return created
+
+
+def links_under(page, prefix: str) -> list[str]:
+    """Absolute-path links of ``page`` that lead to items under ``prefix``."""
+    found = []
+    for a in page.html.select("main a[href]"):
+        path = re.sub(r"^https?://[^/]+", "", a["href"]).split("?")[0]
+        if path.startswith(prefix) and path != prefix and "@@" not in path and path not in found:
+            found.append(path)
+    return found
+
+
+def test_every_page_type_renders_the_demo_content(app, demo_site):
+    assert demo_site > 100
+    pages = {url: app.get(url) for url in PUBLIC_PAGES}
+    home = pages["/"]
+    for block in (
+        "tin-noi-bat",
+        "tin-moi",
+        "van-ban-moi",
+        "xem-nhieu",
+        "lien-ket-website",
+        "dich-vu-heading",
+    ):
+        assert home.html.select_one(f"#{block}"), block
+    assert home.html.select_one(".procedure-search input[name=q]")
+
+    articles = links_under(pages["/tin-tuc/cai-cach-hanh-chinh/"], "/tin-tuc/cai-cach-hanh-chinh/")
+    procedures = links_under(pages["/thu-tuc-hanh-chinh"], "/thu-tuc-hanh-chinh/")
+    documents = links_under(pages["/van-ban"], "/van-ban/")
+    assert len(articles) >= 20 and len(procedures) >= 10 and len(documents) >= 10
+    for url in (articles[0], procedures[0], documents[0]):
+        page = app.get(url)
+        assert page.html.select_one("main h1").text.strip()
+    article = app.get(articles[0])
+    assert article.html.select_one("figure.lead-image img")
+    assert article.html.select_one("#moi-nhat") and article.html.select_one("#xem-nhieu")
+    assert re.search(r"\d\d/\d\d/\d{4}", article.text)
+
+
+def test_retracted_and_expired_items_leave_every_page(app, db, demo_site):
+    home = app.get("/")
+    latest = [p for p in links_under(home, "/tin-tuc/") if p.count("/") == 4]  # articles, not sections
+    documents = links_under(app.get("/van-ban"), "/van-ban/")
+    procedures = links_under(app.get("/thu-tuc-hanh-chinh"), "/thu-tuc-hanh-chinh/")
+    gone = [latest[0], documents[0], procedures[0]]
+    expiring = [latest[1], documents[1]]
+    for path in gone:
+        db.query(Node).filter(Node.path == path).one().state = "private"
+    for path in expiring:
+        db.query(Node).filter(Node.path == path).one().expires = utcnow() - dt.timedelta(minutes=1)
+    db.commit()
+
+    for url in PUBLIC_PAGES + [latest[2]]:
+        text = app.get(url).text
+        for path in gone + expiring:
+            assert f'{path}"' not in text, (url, path)
+    for path in gone + expiring:
+        app.get(path, status=404)
