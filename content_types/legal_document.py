@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.blobs import store_for
-from portal.forms import NFCString
+from portal.forms import NFCString, date_node, select_node, text_node
 from portal.i18n import _
 from portal.listing import Batch, may_see_clause, page_number
 from portal.models import Attachment, Base, Node, Term
@@ -174,65 +174,6 @@ def validity_sql(entity=LegalDocument, on: dt.date | None = None):
     )
 
 
-# --- form types shared with reviews -----------------------------------------------
-
-
-class LocalDate(colander.SchemaType):
-    """A calendar date: ISO from a date control, or dd/mm/yyyy typed by hand."""
-
-    def serialize(self, node, appstruct):
-        if appstruct in (None, colander.null):
-            return colander.null
-        return appstruct.isoformat()
-
-    def deserialize(self, node, cstruct):
-        if cstruct in (colander.null, None, ""):
-            return colander.null
-        text = str(cstruct).strip()
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-            try:
-                value = dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-            if not 1900 <= value.year <= 2200:
-                raise colander.Invalid(node, _("Năm phải trong khoảng 1900 đến 2200."))
-            return value
-        raise colander.Invalid(node, _("Ngày không hợp lệ (dd/mm/yyyy)."))
-
-
-def date_node(title, **kw):
-    return colander.SchemaNode(
-        LocalDate(),
-        title=title,
-        missing=None,
-        widget=deform.widget.TextInputWidget(attributes={"type": "date", "placeholder": "dd/mm/yyyy"}),
-        **kw,
-    )
-
-
-def text_node(title, max_length=255, textarea=False, **kw):
-    widget = deform.widget.TextAreaWidget(rows=3) if textarea else None
-    return colander.SchemaNode(
-        NFCString(),
-        title=title,
-        missing="",
-        validator=colander.Length(max=max_length),
-        widget=widget,
-        **kw,
-    )
-
-
-def select_node(title, choices: dict, empty: str | None = None, **kw):
-    values = ([("", empty)] if empty is not None else []) + list(choices.items())
-    return colander.SchemaNode(
-        colander.String(),
-        title=title,
-        widget=deform.widget.SelectWidget(values=values),
-        validator=colander.OneOf(([""] if empty is not None else []) + list(choices)),
-        **kw,
-    )
-
-
 def find_document(request, ref: str):
     """The visible legal document of this site with number ``ref`` or at path ``ref``:
     (id, error message)."""
@@ -334,7 +275,7 @@ class LegalDocumentSchema(BaseContentSchema):
     expiry_on = date_node(_("Ngày hết hiệu lực"))
     gazette_number = text_node(_("Số công báo"), 64)
     gazette_date = date_node(_("Ngày đăng công báo"))
-    summary = text_node(_("Trích yếu"), 5000, textarea=True)
+    summary = text_node(_("Trích yếu"), 5000, rows=3)
     field_names = text_node(_("Lĩnh vực"), 2000, description=_("Nhiều lĩnh vực cách nhau bằng dấu phẩy."))
     validity = select_node(
         _("Tình trạng hiệu lực"),
@@ -342,7 +283,7 @@ class LegalDocumentSchema(BaseContentSchema):
         empty=_("Tự động theo ngày có hiệu lực và ngày hết hiệu lực"),
         missing="",
     )
-    validity_reason = text_node(_("Lý do (tình trạng hiệu lực)"), 5000, textarea=True)
+    validity_reason = text_node(_("Lý do (tình trạng hiệu lực)"), 5000, rows=3)
     relations = RelationsSchema(
         title=_("Văn bản liên quan"),
         missing=[],

@@ -11,7 +11,7 @@ from pyramid.view import view_config
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, distinct, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.forms import NFCString
+from portal.forms import NFCString, date_node, select_node, text_node
 from portal.i18n import _
 from portal.listing import Batch, may_see_clause, page_number
 from portal.models import Base, Node
@@ -23,11 +23,8 @@ from .legal_document import (
     DocumentRef,
     LegalDocument,
     clean_filters,
-    date_node,
     paging_urls,
     refs_for,
-    select_node,
-    text_node,
     years_between,
 )
 
@@ -119,12 +116,12 @@ class ReviewSchema(BaseContentSchema):
         description=_("Ví dụ: 12/2025/QĐ-UBND hoặc /van-ban/quyet-dinh-12/"),
     )
     review_round = text_node(_("Đợt rà soát"), 64, description=_("Ví dụ: 2025 hoặc Đợt 1/2025"))
-    basis = text_node(_("Căn cứ rà soát"), 5000, textarea=True)
+    basis = text_node(_("Căn cứ rà soát"), 5000, rows=3)
     reviewing_body = text_node(_("Cơ quan rà soát"))
     reviewed_on = date_node(_("Ngày rà soát"))
-    assessment = text_node(_("Nội dung đánh giá"), 10000, textarea=True)
+    assessment = text_node(_("Nội dung đánh giá"), 10000, rows=3)
     recommendation = select_node(_("Kiến nghị"), RECOMMENDATIONS)
-    reason = text_node(_("Lý do"), 5000, textarea=True)
+    reason = text_node(_("Lý do"), 5000, rows=3)
     responsible_agency = text_node(_("Cơ quan chịu trách nhiệm xử lý"))
     deadline = date_node(_("Thời hạn xử lý"))
 
@@ -182,7 +179,7 @@ class EntrySchema(colander.MappingSchema):
         validator=colander.Length(min=1, max=2000),
         widget=deform.widget.TextAreaWidget(rows=2),
     )
-    reason = text_node(_("Lý do hết hiệu lực"), 5000, textarea=True)
+    reason = text_node(_("Lý do hết hiệu lực"), 5000, rows=3)
     expired_on = date_node(_("Ngày hết hiệu lực"))
     document = colander.SchemaNode(
         DocumentRef(),

@@ -12,7 +12,7 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.blobs import store_for
-from portal.forms import NFCString, RichText
+from portal.forms import NFCString, RichText, text_node
 from portal.i18n import _
 from portal.images import BadImage, inspect_image
 from portal.models import Node
@@ -154,11 +154,6 @@ def _current_video(node, kw):
     return _("Tệp MP4 hoặc WebM.")
 
 
-def _text(title, max_length, **kw):
-    kw.setdefault("validator", colander.Length(max=max_length))
-    return colander.SchemaNode(NFCString(), title=title, missing="", **kw)
-
-
 class NewsSchema(BaseContentSchema):
     lead = colander.SchemaNode(
         NFCString(),
@@ -184,9 +179,9 @@ class NewsSchema(BaseContentSchema):
     image_remove = colander.SchemaNode(
         colander.Boolean(), title=_("Bỏ ảnh đại diện"), missing=False, widget=deform.widget.CheckboxWidget()
     )
-    image_alt = _text(_("Mô tả ảnh cho người khiếm thị"), 500)
-    image_caption = _text(_("Chú thích ảnh"), 1000)
-    image_credit = _text(_("Nguồn ảnh"), 255, description=_("Hiển thị là “Ảnh: …”"))
+    image_alt = text_node(_("Mô tả ảnh cho người khiếm thị"), 500)
+    image_caption = text_node(_("Chú thích ảnh"), 1000)
+    image_credit = text_node(_("Nguồn ảnh"), 255, description=_("Hiển thị là “Ảnh: …”"))
     video_upload = colander.SchemaNode(
         deform.FileData(),
         title=_("Video tải lên"),
@@ -198,21 +193,21 @@ class NewsSchema(BaseContentSchema):
     video_remove = colander.SchemaNode(
         colander.Boolean(), title=_("Bỏ video tải lên"), missing=False, widget=deform.widget.CheckboxWidget()
     )
-    video_embed_url = _text(
+    video_embed_url = text_node(
         _("Hoặc đường dẫn video (YouTube, Vimeo)"),
         2048,
         validator=_embed_validator,
     )
-    byline = _text(_("Tác giả"), 255)
-    source = _text(_("Nguồn tin"), 500)
+    byline = text_node(_("Tác giả"), 255)
+    source = text_node(_("Nguồn tin"), 500)
     source_url = colander.SchemaNode(
         NFCString(),
         title=_("Đường dẫn nguồn tin"),
         missing="",
         validator=colander.All(colander.Length(max=2048), _http_url),
     )
-    categories = _text(_("Danh mục"), 2000, description=_("Cách nhau bằng dấu phẩy."))
-    tags = _text(_("Từ khóa (tag)"), 2000, description=_("Cách nhau bằng dấu phẩy."))
+    categories = text_node(_("Danh mục"), 2000, description=_("Cách nhau bằng dấu phẩy."))
+    tags = text_node(_("Từ khóa (tag)"), 2000, description=_("Cách nhau bằng dấu phẩy."))
     featured = colander.SchemaNode(
         colander.Boolean(), title=_("Tin nổi bật"), missing=False, widget=deform.widget.CheckboxWidget()
     )

@@ -15,7 +15,7 @@ import deform
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, event, select
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
-from portal.forms import NFCString, RichText
+from portal.forms import NFCString, RichText, date_node, text_node
 from portal.i18n import _
 from portal.models import Base, Node
 from portal.schemas import BaseContentSchema
@@ -134,33 +134,6 @@ def _keep_search_text(mapper, connection, target: Procedure) -> None:
 
 
 # ---------------------------------------------------------------- form --------
-
-
-class VNDate(colander.SchemaType):
-    """A calendar date typed dd/mm/yyyy (or sent yyyy-mm-dd by a date picker)."""
-
-    def serialize(self, node, appstruct):
-        if appstruct in (None, colander.null):
-            return colander.null
-        return appstruct.isoformat()
-
-    def deserialize(self, node, cstruct):
-        if cstruct in (colander.null, None) or not str(cstruct).strip():
-            return colander.null
-        text = str(cstruct).strip()
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                value = dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-            if not 1900 <= value.year <= 9999:
-                raise colander.Invalid(node, _("Năm phải trong khoảng 1900 đến 9999."))
-            return value
-        raise colander.Invalid(node, _("Ngày không hợp lệ (dd/mm/yyyy)."))
-
-
-def date_widget():
-    return deform.widget.TextInputWidget(attributes={"type": "date", "placeholder": "dd/mm/yyyy"})
 
 
 def text_area(rows=3):
@@ -322,7 +295,7 @@ class LegalBasisRow(colander.MappingSchema):
         validator=colander.Length(max=2000),
         widget=text_area(2),
     )
-    issued_on = colander.SchemaNode(VNDate(), title=_("Ngày ban hành"), missing=None, widget=date_widget())
+    issued_on = date_node(_("Ngày ban hành"))
     issuer = colander.SchemaNode(
         NFCString(), title=_("Cơ quan ban hành"), missing="", validator=colander.Length(max=255)
     )
@@ -356,12 +329,6 @@ class DossierComponents(colander.SequenceSchema):
 class LegalBasis(colander.SequenceSchema):
     validator = staticmethod(sequence_validator)
     row = LegalBasisRow(title=_("Văn bản"))
-
-
-def text_node(title, max_length=None, rows=None, **kw):
-    validator = colander.Length(max=max_length) if max_length else None
-    widget = text_area(rows) if rows else None
-    return colander.SchemaNode(NFCString(), title=title, missing="", validator=validator, widget=widget, **kw)
 
 
 class ProcedureSchema(BaseContentSchema):
@@ -418,9 +385,7 @@ class ProcedureSchema(BaseContentSchema):
         validator=colander.OneOf(list(VALIDITY)),
         default="con-hieu-luc",
     )
-    verified_on = colander.SchemaNode(
-        VNDate(), title=_("Ngày cập nhật, kiểm tra gần nhất"), missing=None, widget=date_widget()
-    )
+    verified_on = date_node(_("Ngày cập nhật, kiểm tra gần nhất"))
 
     def validate_more(self, node, appstruct):
         exc = colander.Invalid(node)

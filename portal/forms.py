@@ -116,6 +116,63 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_SLUG = 80  # the length slugify() produces from titles
 
 
+class CalendarDate(colander.SchemaType):
+    """A calendar date: ISO from a date control, or dd/mm/yyyy typed by hand."""
+
+    def serialize(self, node, appstruct):
+        if appstruct in (None, colander.null):
+            return colander.null
+        return appstruct.isoformat()
+
+    def deserialize(self, node, cstruct):
+        if cstruct in (colander.null, None) or not str(cstruct).strip():
+            return colander.null
+        text = str(cstruct).strip()
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+            try:
+                value = dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+            if not 1900 <= value.year <= 9999:
+                raise colander.Invalid(node, _("Năm phải trong khoảng 1900 đến 9999."))
+            return value
+        raise colander.Invalid(node, _("Ngày không hợp lệ (dd/mm/yyyy)."))
+
+
+def date_widget():
+    return deform.widget.TextInputWidget(attributes={"type": "date", "placeholder": "dd/mm/yyyy"})
+
+
+def date_node(title, **kw):
+    """An optional calendar date field."""
+    kw.setdefault("missing", None)
+    kw.setdefault("widget", date_widget())
+    return colander.SchemaNode(CalendarDate(), title=title, **kw)
+
+
+def text_node(title, max_length: int | None = 255, rows: int | None = None, **kw):
+    """An optional NFC text field (a text area when ``rows`` is given)."""
+    if max_length and "validator" not in kw:
+        kw["validator"] = colander.Length(max=max_length)
+    if rows and "widget" not in kw:
+        kw["widget"] = deform.widget.TextAreaWidget(rows=rows)
+    kw.setdefault("missing", "")
+    return colander.SchemaNode(NFCString(), title=title, **kw)
+
+
+def select_node(title, choices: dict, empty: str | None = None, **kw):
+    """A choice among ``choices`` (key -> title); ``empty`` titles a blank first choice."""
+    keys = ([""] if empty is not None else []) + list(choices)
+    values = ([("", empty)] if empty is not None else []) + list(choices.items())
+    return colander.SchemaNode(
+        colander.String(),
+        title=title,
+        widget=deform.widget.SelectWidget(values=values),
+        validator=colander.OneOf(keys),
+        **kw,
+    )
+
+
 def slug_validator(node, value):
     if len(value) > MAX_SLUG:
         raise colander.Invalid(node, _("Tên đường dẫn dài tối đa 80 ký tự."))
