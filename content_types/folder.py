@@ -58,7 +58,7 @@ def listing_details(request, rows) -> dict[int, dict]:
     return details
 
 
-@view_config(context=Folder, renderer="folder.html", permission=Permissions.View)
+@view_config(context=Folder, renderer="folder.html", permission=Permissions.View, anonymous_cache="folder")
 def folder_view(context: Folder, request):
     batch = listing.children_batch(request, context, per_page=30)
     return {

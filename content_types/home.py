@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from pyramid.renderers import render
 from pyramid.view import view_config
 from sqlalchemy import select
 
-from portal.blocks import cached_block, cached_page
+from portal.blocks import cached_block
 from portal.listing import may_see_clause
 from portal.models import SiteRoot
 from portal.permissions import Permissions
@@ -66,16 +65,8 @@ def latest_documents(request, limit: int = 6) -> list[dict]:
     ]
 
 
-@view_config(context=SiteRoot, permission=Permissions.View)
+@view_config(context=SiteRoot, renderer="site.html", permission=Permissions.View, anonymous_cache="home")
 def home_view(context, request):
-    response = request.response
-    response.text = cached_page(
-        request, "home", lambda: render("site.html", home_page(context, request), request)
-    )
-    return response
-
-
-def home_page(context, request) -> dict:
     featured = featured_news(request, 5)
     shown = {item["id"] for item in featured}
     latest = [item for item in latest_news(request, 10 + len(shown)) if item["id"] not in shown][:10]

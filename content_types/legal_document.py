@@ -422,7 +422,12 @@ def reviews_of(request, doc: LegalDocument) -> list:
     ).all()
 
 
-@view_config(context=LegalDocument, renderer="legal_document.html", permission=Permissions.View)
+@view_config(
+    context=LegalDocument,
+    renderer="legal_document.html",
+    permission=Permissions.View,
+    anonymous_cache="legal-document",
+)
 def legal_document_view(context: LegalDocument, request):
     request.count_view(context)
     atts = [a for a in context.attachments if a.slot == SLOT]
@@ -613,6 +618,7 @@ def includeme(config):
             route_name=route,
             renderer="legal_catalogue.html",
             permission=Permissions.View,
+            anonymous_cache="legal-catalogue",
             request_method=("GET", "HEAD"),
         )
     config.add_content_type(

@@ -158,7 +158,12 @@ def visible_documents(request, ids) -> dict[int, tuple]:
     return {r.id: r for r in rows}
 
 
-@view_config(context=LegalDocumentReview, renderer="legal_review.html", permission=Permissions.View)
+@view_config(
+    context=LegalDocumentReview,
+    renderer="legal_review.html",
+    permission=Permissions.View,
+    anonymous_cache="legal-review",
+)
 def review_view(context: LegalDocumentReview, request):
     return {
         "context": context,
@@ -237,7 +242,12 @@ def list_appstruct(obj: ReviewList, schema) -> dict:
     return data
 
 
-@view_config(context=ReviewList, renderer="review_list.html", permission=Permissions.View)
+@view_config(
+    context=ReviewList,
+    renderer="review_list.html",
+    permission=Permissions.View,
+    anonymous_cache="review-list",
+)
 def review_list_view(context: ReviewList, request):
     entries = context.entries
     return {
@@ -317,6 +327,7 @@ def includeme(config):
             route_name=route,
             renderer="review_results.html",
             permission=Permissions.View,
+            anonymous_cache="review-results",
             request_method=("GET", "HEAD"),
         )
     config.add_content_type(

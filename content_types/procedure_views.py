@@ -77,7 +77,9 @@ def legal_basis_rows(request, procedure: Procedure) -> list[dict]:
     return out
 
 
-@view_config(context=Procedure, renderer="procedure.html", permission=Permissions.View)
+@view_config(
+    context=Procedure, renderer="procedure.html", permission=Permissions.View, anonymous_cache="procedure"
+)
 def procedure_view(context: Procedure, request):
     request.count_view(context)
     base = request.resource_url(context, "@@mau")
@@ -212,8 +214,18 @@ def page_url(request, filters: dict, number: int) -> str:
     return request.route_url("procedures") + (f"?{query}" if query else "")
 
 
-@view_config(route_name="procedures", renderer="procedure_catalogue.html", permission=Permissions.View)
-@view_config(route_name="procedures_slash", renderer="procedure_catalogue.html", permission=Permissions.View)
+@view_config(
+    route_name="procedures",
+    renderer="procedure_catalogue.html",
+    permission=Permissions.View,
+    anonymous_cache="procedures",
+)
+@view_config(
+    route_name="procedures_slash",
+    renderer="procedure_catalogue.html",
+    permission=Permissions.View,
+    anonymous_cache="procedures",
+)
 def catalogue_view(request):
     filters = read_filters(request)
     number = listing.page_number(request)

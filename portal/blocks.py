@@ -74,6 +74,8 @@ def cached_block(request, name, load, *, ttl: int = 60, key_extra=()):
     if value is not None:
         return value
     value = load()
+    if value is None:
+        return None  # nothing worth keeping (an error page, say)
     until = now + dt.timedelta(seconds=ttl)
     change = _next_change_memo(request, now)
     if change is not None and change < until:
@@ -93,6 +95,43 @@ def cached_page(request, name, build, *, ttl: int = 60, key_extra=()):
     return cached_block(request, name, build, ttl=ttl, key_extra=(request.application_url, *key_extra))
 
 
+def anonymous_cache(view, info):
+    """View deriver: ``@view_config(..., anonymous_cache="name")`` caches the view's
+    200 responses for anonymous visitors without a session, as ``cached_page`` does,
+    keyed also by the context's path and the query string. It runs inside the
+    permission check, so a page is only ever served to whom it was allowed."""
+    name = info.options.get("anonymous_cache")
+    if not name:
+        return view
+
+    def wrapper(context, request):
+        if request.method not in ("GET", "HEAD") or request.identity_obj is not None:
+            return view(context, request)
+        path = getattr(context, "path", "")
+        built = {}
+
+        def build():
+            response = view(context, request)
+            built["response"] = response
+            if response.status_int != 200 or "Set-Cookie" in response.headers:
+                return None  # not cached: cached_block stores None as a miss
+            return (response.body, response.content_type, response.charset)
+
+        hit = cached_page(request, name, build, key_extra=(path, request.query_string))
+        if "response" in built:
+            return built["response"]
+        if hit is None:  # an uncacheable response was stored as nothing: build afresh
+            return view(context, request)
+        response = request.response
+        response.body, response.content_type, response.charset = hit
+        return response
+
+    return wrapper
+
+
+anonymous_cache.options = ("anonymous_cache",)
+
+
 def _next_change_memo(request, now):
     # Several blocks on one page fill at once: one query for all of them.
     memo = request.__dict__.setdefault("_portal_next_change", {})
@@ -103,3 +142,4 @@ def _next_change_memo(request, now):
 
 def includeme(config):
     config.registry[KEY] = BlockCache()
+    config.add_view_deriver(anonymous_cache)

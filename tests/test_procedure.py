@@ -486,7 +486,7 @@ def test_catalogue_pages_by_twenty_keeping_filters_in_a_fixed_number_of_queries(
     long_list = count_statements("/thu-tuc-hanh-chinh")
     short_list = count_statements(cat("q=khai sinh"))
     assert long_list == short_list
-    assert long_list <= 5
+    assert long_list <= 6  # with the query that dates the anonymous page cache entry
 
 
 def test_procedure_page_costs_the_same_whatever_its_legal_basis(app, make, db, root, count_statements):

@@ -8,6 +8,7 @@ import pytest
 
 from portal.demo import load_demo
 from portal.models import Node, utcnow
+from tests.conftest import login
 
 PUBLIC_PAGES = [
     "/",
@@ -84,3 +85,17 @@ def test_retracted_and_expired_items_leave_every_page(app, db, demo_site):
             assert f'{path}"' not in text, (url, path)
     for path in gone + expiring:
         app.get(path, status=404)
+
+
+def test_anonymous_page_cache_is_per_query_and_never_serves_a_session(app, make):
+    section = make("folder", title="Mục", state="published")
+    make("page", section, "Trang một", state="published")
+    first = app.get("/muc/")
+    assert "Trang một" in first.text
+    make("page", section, "Trang hai", state="published")  # a change empties the cache
+    assert "Trang hai" in app.get("/muc/").text
+    # Each query string is its own page.
+    assert app.get("/muc/?trang=2").text != app.get("/muc/").text
+    # Someone with a session (here: logged in) never gets the anonymous copy.
+    login(app, "editor")
+    assert app.get("/muc/").html.select_one(".toolbar")
