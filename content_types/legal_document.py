@@ -92,6 +92,8 @@ ATTACHMENT_TYPES = frozenset(
     }
 )
 SLOT = "attachment"
+# The catalogue's query parameters (see catalogue_choices) and the page number.
+CATALOGUE_PARAMS = ("loai", "co-quan", "nam", "linh-vuc", "hieu-luc", "q", "trang")
 PER_PAGE = 20
 
 
@@ -427,9 +429,9 @@ def reviews_of(request, doc: LegalDocument) -> list:
     renderer="legal_document.html",
     permission=Permissions.View,
     anonymous_cache="legal-document",
+    count_view=True,
 )
 def legal_document_view(context: LegalDocument, request):
-    request.count_view(context)
     atts = [a for a in context.attachments if a.slot == SLOT]
     return {
         "context": context,
@@ -619,6 +621,7 @@ def includeme(config):
             renderer="legal_catalogue.html",
             permission=Permissions.View,
             anonymous_cache="legal-catalogue",
+            cache_params=CATALOGUE_PARAMS,
             request_method=("GET", "HEAD"),
         )
     config.add_content_type(

@@ -328,6 +328,7 @@ def includeme(config):
             renderer="review_results.html",
             permission=Permissions.View,
             anonymous_cache="review-results",
+            cache_params=("dot", "nam", "kien-nghi", "trang"),
             request_method=("GET", "HEAD"),
         )
     config.add_content_type(

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import aliased
 
 from portal.blobs import store_for
-from portal.blocks import cached_block, cached_page
+from portal.blocks import cached_block
 from portal.images import WIDTHS, rendition_response, srcset_for
 from portal.listing import may_see_clause
 from portal.models import ViewCount
@@ -248,20 +248,14 @@ def article_page(request, article: NewsArticle) -> dict:
     }
 
 
-@view_config(context=NewsArticle, permission=Permissions.View)
+@view_config(
+    context=NewsArticle,
+    renderer="news.html",
+    permission=Permissions.View,
+    anonymous_cache="article",
+    count_view=True,
+)
 def news_view(context: NewsArticle, request):
-    request.count_view(context)
-    html, csp = cached_page(
-        request, "article", lambda: _render_article(context, request), key_extra=(context.id,)
-    )
-    response = request.response
-    response.text = html
-    if csp:
-        response.headers["Content-Security-Policy"] = csp
-    return response
-
-
-def _render_article(context: NewsArticle, request) -> tuple[str, str]:
     page = article_page(request, context)
     page.update(
         related=related_news(request, context),
@@ -272,9 +266,10 @@ def _render_article(context: NewsArticle, request) -> tuple[str, str]:
         share=share_links(request, context),
     )
     video = page["video"]
-    # Only a page with an embedded player may frame it, and only that player's host.
-    csp = f"{CSP}; frame-src {frame_origin(video['src'])}" if video and video["kind"] == "embed" else ""
-    return render("news.html", page, request), csp
+    if video and video["kind"] == "embed":
+        # Only a page with an embedded player may frame it, and only that player's host.
+        request.response.headers["Content-Security-Policy"] = f"{CSP}; frame-src {frame_origin(video['src'])}"
+    return page
 
 
 @view_config(context=NewsArticle, name="in", renderer="news_print.html", permission=Permissions.View)

@@ -33,9 +33,10 @@ class PageSchema(BaseContentSchema):
     )
 
 
-@view_config(context=Page, renderer="page.html", permission=Permissions.View)
+@view_config(
+    context=Page, renderer="page.html", permission=Permissions.View, anonymous_cache="page", count_view=True
+)
 def page_view(context: Page, request):
-    request.count_view(context)
     return {"context": context}
 
 

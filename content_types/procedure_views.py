@@ -78,10 +78,13 @@ def legal_basis_rows(request, procedure: Procedure) -> list[dict]:
 
 
 @view_config(
-    context=Procedure, renderer="procedure.html", permission=Permissions.View, anonymous_cache="procedure"
+    context=Procedure,
+    renderer="procedure.html",
+    permission=Permissions.View,
+    anonymous_cache="procedure",
+    count_view=True,
 )
 def procedure_view(context: Procedure, request):
-    request.count_view(context)
     base = request.resource_url(context, "@@mau")
     components = []
     for row in context.dossier_components or ():
@@ -153,6 +156,9 @@ def clean_param(request, name: str, max_length: int = 255) -> str:
     return value if len(value) <= max_length else ""
 
 
+CATALOGUE_PARAMS = ("q", "field", "level", "agency", "online", "trang")
+
+
 def read_filters(request) -> dict:
     """The catalogue's filters from the query string. Values outside a vocabulary, too
     long, or otherwise odd are dropped: a bad link shows everything, never an error."""
@@ -219,12 +225,14 @@ def page_url(request, filters: dict, number: int) -> str:
     renderer="procedure_catalogue.html",
     permission=Permissions.View,
     anonymous_cache="procedures",
+    cache_params=CATALOGUE_PARAMS,
 )
 @view_config(
     route_name="procedures_slash",
     renderer="procedure_catalogue.html",
     permission=Permissions.View,
     anonymous_cache="procedures",
+    cache_params=CATALOGUE_PARAMS,
 )
 def catalogue_view(request):
     filters = read_filters(request)

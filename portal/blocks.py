@@ -95,41 +95,55 @@ def cached_page(request, name, build, *, ttl: int = 60, key_extra=()):
     return cached_block(request, name, build, ttl=ttl, key_extra=(request.application_url, *key_extra))
 
 
+# Response headers a cached page keeps (a page framing a video player widens its CSP).
+KEPT_HEADERS = ("Content-Security-Policy",)
+
+
 def anonymous_cache(view, info):
-    """View deriver: ``@view_config(..., anonymous_cache="name")`` caches the view's
-    200 responses for anonymous visitors without a session, as ``cached_page`` does,
-    keyed also by the context's path and the query string. It runs inside the
-    permission check, so a page is only ever served to whom it was allowed."""
+    """View deriver for two view options.
+
+    ``count_view=True`` counts the visit (``request.count_view``) on every request,
+    cached or not. ``anonymous_cache="name"`` caches the view's 200 responses for
+    anonymous visitors without a session, as ``cached_page`` does, keyed also by the
+    context's path and the query parameters named in ``cache_params`` (default: the
+    page number); other parameters are ignored by these views, so they must not
+    multiply the entries either. The deriver runs inside the permission check, so a
+    page is only ever served to whom it was allowed.
+    """
     name = info.options.get("anonymous_cache")
-    if not name:
+    counted = info.options.get("count_view", False)
+    params = tuple(info.options.get("cache_params") or ("trang",))
+    if not name and not counted:
         return view
 
     def wrapper(context, request):
-        if request.method not in ("GET", "HEAD") or request.identity_obj is not None:
+        if counted:
+            request.count_view(context)
+        if not name or request.method not in ("GET", "HEAD") or request.identity_obj is not None:
             return view(context, request)
-        path = getattr(context, "path", "")
         built = {}
 
         def build():
             response = view(context, request)
             built["response"] = response
             if response.status_int != 200 or "Set-Cookie" in response.headers:
-                return None  # not cached: cached_block stores None as a miss
-            return (response.body, response.content_type, response.charset)
+                return None  # not kept
+            headers = {k: response.headers[k] for k in KEPT_HEADERS if k in response.headers}
+            return (response.body, response.content_type, response.charset, headers)
 
-        hit = cached_page(request, name, build, key_extra=(path, request.query_string))
+        query = tuple((k, tuple(request.GET.getall(k))) for k in params if k in request.GET)
+        hit = cached_page(request, name, build, key_extra=(getattr(context, "path", ""), query))
         if "response" in built:
             return built["response"]
-        if hit is None:  # an uncacheable response was stored as nothing: build afresh
-            return view(context, request)
         response = request.response
-        response.body, response.content_type, response.charset = hit
+        response.body, response.content_type, response.charset, headers = hit
+        response.headers.update(headers)
         return response
 
     return wrapper
 
 
-anonymous_cache.options = ("anonymous_cache",)
+anonymous_cache.options = ("anonymous_cache", "count_view", "cache_params")
 
 
 def _next_change_memo(request, now):

@@ -99,3 +99,28 @@ def test_anonymous_page_cache_is_per_query_and_never_serves_a_session(app, make)
     # Someone with a session (here: logged in) never gets the anonymous copy.
     login(app, "editor")
     assert app.get("/muc/").html.select_one(".toolbar")
+
+
+def test_every_visit_is_counted_even_from_the_page_cache(app, make, registry):
+    section = make("folder", title="Mục", state="published")
+    items = [
+        make("page", section, "Trang", state="published"),
+        make("news", section, "Tin", state="published"),
+        make("procedure", section, "Thủ tục", state="published"),
+        make("legal_document", section, "Văn bản", state="published", number="1/2025/QĐ-UBND"),
+    ]
+    for item in items:
+        for _ in range(3):
+            app.get(item.path)
+    pending = registry["portal.view_counter"].pending()
+    assert {item.id: pending.get(item.id) for item in items} == {item.id: 3 for item in items}
+
+
+def test_unknown_query_parameters_share_the_cached_page(app, make, registry):
+    make("folder", title="Mục", state="published")
+    app.get("/muc/")
+    cache = registry["portal.block_cache"]
+    before = len(cache._entries)
+    for i in range(5):
+        app.get(f"/muc/?x={i}")
+    assert len(cache._entries) == before
