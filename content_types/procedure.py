@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 
 import colander
 import deform
@@ -188,7 +189,7 @@ class TemplateStore(SessionTmpStore):
         return template_filedata(tpl, uid)
 
 
-_KEPT_UID = re.compile(r"^k([0-9a-f]{64})-\d+$")
+_KEPT_UID = re.compile(r"^k([0-9a-f]{64})-\d+-[0-9a-f]{12}$")
 
 
 def kept_sha(uid) -> str | None:
@@ -464,13 +465,18 @@ def to_appstruct(obj: Procedure, schema) -> dict:
     data = default_appstruct(obj, schema)
     data["filing_ways"] = [dict(row) for row in obj.filing_ways or ()]
     components = []
+    # A fresh token per form: an upload abandoned in an earlier form was stored in
+    # the session under that form's uid, and must never stand in for a kept file.
+    form_token = secrets.token_hex(6)
     for i, row in enumerate(obj.dossier_components or ()):
         tpl = row.get("template")
         components.append(
             {
                 "name": row.get("name", ""),
                 "copies": row.get("copies", ""),
-                "template": template_filedata(tpl, f"k{tpl['sha256']}-{i}") if tpl else colander.null,
+                "template": template_filedata(tpl, f"k{tpl['sha256']}-{i}-{form_token}")
+                if tpl
+                else colander.null,
             }
         )
     data["dossier_components"] = components

@@ -579,3 +579,33 @@ def test_add_form_suggests_the_fields_in_use_and_labels_every_control(app, make)
         assert form.select_one(f"label[for={control['id']}]"), control
     levels = [o["value"] for o in form.select("select[name=level] option")]
     assert levels == ["cap-tinh", "cap-xa", "cap-trung-uong", "cap-huyen"]
+
+
+def test_an_abandoned_upload_never_replaces_a_kept_template(app, make, db):
+    make("folder", title="Thủ tục", state="published")
+    login(app, "editor")
+    res = post_add(
+        app,
+        "/thu-tuc/",
+        components=[component("Tờ khai", "Bản chính: 1", Upload("to-khai.pdf", PDF, "application/pdf"))],
+    )
+    assert res.status_int == 302, res.text[:2000]
+    url = res.location
+    # A new file chosen on the row, but the form fails (no title) and is abandoned.
+    form = app.get(url + "@@edit").forms["deform"]
+    form["title"] = ""
+    form.set("upload", Upload("bo-do.pdf", PDF + b"% abandoned", "application/pdf"), index=0)
+    assert form.submit("save", expect_errors=True).status_int == 400
+    # A wrong-type file abandoned the same way must not block later saves either.
+    form = app.get(url + "@@edit").forms["deform"]
+    form["title"] = ""
+    form.set("upload", Upload("anh.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 64, "application/pdf"), index=0)
+    assert form.submit("save", expect_errors=True).status_int == 400
+    # A fresh edit form saved untouched keeps the original template.
+    form = app.get(url + "@@edit").forms["deform"]
+    assert form.submit("save").status_int == 302
+    from content_types.procedure import Procedure
+
+    db.expire_all()
+    proc = db.scalar(select(Procedure).where(Procedure.path == "/thu-tuc/thu-tuc-dang-ky-khai-sinh/"))
+    assert proc.dossier_components[0]["template"]["filename"] == "to-khai.pdf"
