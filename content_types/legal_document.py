@@ -21,6 +21,7 @@ from sqlalchemy import (
     and_,
     case,
     distinct,
+    event,
     exists,
     func,
     literal,
@@ -38,7 +39,7 @@ from portal.models.terms import FIELD
 from portal.permissions import Permissions
 from portal.schemas import BaseContentSchema
 from portal.terms import labels_of, parse_labels, set_terms, terms_for
-from portal.text import TZ, fold
+from portal.text import TZ, fold, search_fold
 from portal.uploads import make_upload_validator, upload_widget
 from portal.views.editing import default_apply, default_appstruct
 
@@ -115,6 +116,9 @@ class LegalDocument(Node):
     # Set by an editor to override the status derived from the dates; "" = derived.
     validity: Mapped[str] = mapped_column(String(32), default="")
     validity_reason: Mapped[str] = mapped_column(Text, default="")
+    # Number, title, summary and issuer folded ("quyet dinh"): the catalogue's text
+    # filter matches with or without accents. Kept by the mapper events below.
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     # Relations this document states; those pointing at it are read by query.
     outgoing: Mapped[list[DocumentRelation]] = relationship(
@@ -130,6 +134,12 @@ class LegalDocument(Node):
     @property
     def status(self) -> str:
         return validity_of(self.validity, self.effective_on, self.expiry_on)
+
+
+@event.listens_for(LegalDocument, "before_insert")
+@event.listens_for(LegalDocument, "before_update")
+def _keep_search_text(mapper, connection, target: LegalDocument) -> None:
+    target.search_text = search_fold(f"{target.number} {target.title} {target.summary} {target.issuer}")
 
 
 class DocumentRelation(Base):
@@ -574,14 +584,9 @@ def catalogue_query(request, filters: dict):
     if "hieu-luc" in filters:
         q = q.where(status == filters["hieu-luc"])
     if "q" in filters:
-        # lower() folds only ASCII on SQLite, whose LIKE then ignores ASCII case anyway.
-        text = filters["q"]
-        q = q.where(
-            or_(
-                *(col.contains(text, autoescape=True) for col in (doc.number, doc.title)),
-                *(func.lower(col).contains(text.lower(), autoescape=True) for col in (doc.number, doc.title)),
-            )
-        )
+        # Every word must match, with or without accents ("quyet dinh", "QĐ-UBND").
+        for word in search_fold(filters["q"]).split()[:12]:
+            q = q.where(doc.search_text.contains(word, autoescape=True))
     return q.order_by(doc.issued_on.desc().nulls_last(), doc.id.desc())
 
 

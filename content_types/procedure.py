@@ -20,7 +20,7 @@ from portal.forms import NFCString, RichText, date_node, text_node
 from portal.i18n import _
 from portal.models import Base, Node
 from portal.schemas import BaseContentSchema
-from portal.text import fold
+from portal.text import search_fold
 from portal.uploads import SessionTmpStore, make_upload_validator
 from portal.views.editing import default_apply, default_appstruct
 
@@ -124,14 +124,10 @@ class ProcedureLegalBasis(Base):
     issuer: Mapped[str] = mapped_column(String(255), default="")
 
 
-def folded(value: str) -> str:
-    return " ".join(fold(value or "").lower().split())
-
-
 @event.listens_for(Procedure, "before_insert")
 @event.listens_for(Procedure, "before_update")
 def _keep_search_text(mapper, connection, target: Procedure) -> None:
-    target.search_text = folded(f"{target.code} {target.title} {target.field}")
+    target.search_text = search_fold(f"{target.code} {target.title} {target.field}")
 
 
 # ---------------------------------------------------------------- form --------
@@ -163,7 +159,7 @@ def field_widget(node, kw):
             .distinct()
             .limit(200)
         )
-        values = sorted(found, key=lambda v: (folded(v), v))
+        values = sorted(found, key=lambda v: (search_fold(v), v))
     return SuggestWidget(suggestions=tuple(values))
 
 

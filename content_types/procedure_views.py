@@ -15,7 +15,7 @@ from portal.blobs import store_for
 from portal.forms import _CONTROL
 from portal.i18n import _
 from portal.permissions import Permissions
-from portal.text import fold, nfc
+from portal.text import fold, nfc, search_fold
 
 from .file import human_size
 from .legal_document import LegalDocument
@@ -26,7 +26,6 @@ from .procedure import (
     VALIDITY,
     Procedure,
     ProcedureLegalBasis,
-    folded,
 )
 
 CATALOGUE = "/thu-tuc-hanh-chinh"
@@ -181,7 +180,7 @@ def catalogue_conditions(request, filters: dict) -> list:
         Procedure.site_id == request.root_node.site_id,
         listing.may_see_clause(request, Procedure),
     ]
-    terms = folded(filters["q"]).split()[:MAX_TERMS]
+    terms = search_fold(filters["q"]).split()[:MAX_TERMS]
     for term in terms:
         conds.append(Procedure.search_text.contains(term, autoescape=True))
     if filters["field"]:
@@ -209,7 +208,7 @@ def facet_values(request, column) -> list[str]:
         .limit(300)
     )
     # In Vietnamese alphabetical order ("Đất đai" next to "Dân tộc", not after "Xây dựng").
-    return sorted(values, key=lambda v: (folded(v), v))
+    return sorted(values, key=lambda v: (search_fold(v), v))
 
 
 def page_url(request, filters: dict, number: int) -> str:

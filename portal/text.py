@@ -23,6 +23,11 @@ def fold(value: str) -> str:
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 
+def search_fold(value: str | None) -> str:
+    """Text for accent-insensitive matching: folded, lower case, single spaces."""
+    return " ".join(fold(value or "").lower().split())
+
+
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 

@@ -329,3 +329,15 @@ def test_demo_catalogue_shows_documents_and_pdfs(app, db, types, root):
     pdf = page.html.select_one(".attachments a[download]")["href"]
     assert app.get(pdf).body.startswith(b"%PDF-")
     assert "Được sửa đổi, bổ sung bởi" in app.get("/van-ban/nghi-dinh-118-2019/").text
+
+
+def test_catalogue_text_filter_ignores_accents_and_case(app, make):
+    folder = make("folder", title="Văn bản", name="vb", state="published")
+    make("legal_document", folder, "Quyết định về thủ tục hộ tịch", state="published",
+         number="12/2025/QĐ-UBND", doc_type="quyet-dinh")  # fmt: skip
+    make("legal_document", folder, "Kế hoạch cải cách hành chính", state="published",
+         number="30/KH-UBND", doc_type="ke-hoach")  # fmt: skip
+    for q in ("quyet dinh", "QUYẾT ĐỊNH", "ho tich", "qđ-ubnd", "12/2025"):
+        page = app.get("/van-ban", params={"q": q})
+        assert "Quyết định về thủ tục hộ tịch" in page.text, q
+        assert "Kế hoạch cải cách hành chính" not in page.text, q

@@ -116,6 +116,7 @@ def upgrade() -> None:
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("validity", sa.String(length=32), nullable=False),
         sa.Column("validity_reason", sa.Text(), nullable=False),
+        sa.Column("search_text", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["id"], ["nodes.id"], name=op.f("fk_legal_documents_id_nodes"), ondelete="CASCADE"
         ),
