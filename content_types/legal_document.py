@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.blobs import store_for
-from portal.forms import NFCString, date_node, select_node, text_node
+from portal.forms import NFCString, date_node, max_rows, select_node, text_node
 from portal.i18n import _
 from portal.listing import Batch, may_see_clause, page_number
 from portal.models import Attachment, Base, Node, Term
@@ -264,6 +264,7 @@ class RelationSchema(colander.MappingSchema):
 
 
 class RelationsSchema(colander.SequenceSchema):
+    validator = staticmethod(max_rows(100))
     relation = RelationSchema(title=_("Quan hệ"))
 
 
@@ -339,6 +340,9 @@ class LegalDocumentSchema(BaseContentSchema):
         own_id = getattr(node, "obj_id", None)
         if own_id is not None and any(r["target"] == own_id for r in target):
             exc["relations"] = _("Văn bản không thể có quan hệ với chính nó.")
+        gazette = appstruct.get("gazette_date")
+        if gazette and issued and gazette < issued:
+            exc["gazette_date"] = _("Ngày đăng công báo không được trước ngày ban hành.")
         if exc.children:
             raise exc
 

@@ -11,7 +11,7 @@ from pyramid.view import view_config
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, distinct, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.forms import NFCString, date_node, select_node, text_node
+from portal.forms import NFCString, date_node, max_rows, select_node, text_node
 from portal.i18n import _
 from portal.listing import Batch, may_see_clause, page_number
 from portal.models import Base, Node
@@ -175,7 +175,16 @@ def review_view(context: LegalDocumentReview, request):
 # --- published list ----------------------------------------------------------------
 
 
+def _entry_dates(node, value):
+    issued, expired = value.get("issued_on"), value.get("expired_on")
+    if issued and expired and expired < issued:
+        exc = colander.Invalid(node)
+        exc["expired_on"] = _("Ngày hết hiệu lực không được trước ngày ban hành.")
+        raise exc
+
+
 class EntrySchema(colander.MappingSchema):
+    validator = staticmethod(_entry_dates)
     number = text_node(_("Số, ký hiệu"), 100)
     issued_on = date_node(_("Ngày ban hành"))
     title = colander.SchemaNode(
@@ -194,6 +203,7 @@ class EntrySchema(colander.MappingSchema):
 
 
 class EntriesSchema(colander.SequenceSchema):
+    validator = staticmethod(max_rows(1000))
     entry = EntrySchema(title=_("Văn bản"))
 
 

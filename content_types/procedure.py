@@ -16,7 +16,7 @@ import deform
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, event, select
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
-from portal.forms import NFCString, RichText, date_node, text_node
+from portal.forms import NFCString, RichText, date_node, max_rows, text_node
 from portal.i18n import _
 from portal.models import Base, Node
 from portal.schemas import BaseContentSchema
@@ -308,23 +308,18 @@ def sequence_widget():
     )
 
 
-def sequence_validator(node, value):
-    if len(value) > MAX_ROWS:
-        raise colander.Invalid(node, _("Tối đa ${n} dòng.", mapping={"n": MAX_ROWS}))
-
-
 class FilingWays(colander.SequenceSchema):
-    validator = staticmethod(sequence_validator)
+    validator = staticmethod(max_rows(MAX_ROWS))
     row = FilingWay(title=_("Cách thức"))
 
 
 class DossierComponents(colander.SequenceSchema):
-    validator = staticmethod(sequence_validator)
+    validator = staticmethod(max_rows(MAX_ROWS))
     row = DossierComponent(title=_("Giấy tờ"))
 
 
 class LegalBasis(colander.SequenceSchema):
-    validator = staticmethod(sequence_validator)
+    validator = staticmethod(max_rows(MAX_ROWS))
     row = LegalBasisRow(title=_("Văn bản"))
 
 

@@ -173,6 +173,16 @@ def select_node(title, choices: dict, empty: str | None = None, **kw):
     )
 
 
+def max_rows(limit: int):
+    """A sequence validator: at most ``limit`` rows (a form is not a bulk import)."""
+
+    def validate(node, value):
+        if len(value) > limit:
+            raise colander.Invalid(node, _("Tối đa ${n} dòng.", mapping={"n": limit}))
+
+    return validate
+
+
 def slug_validator(node, value):
     if len(value) > MAX_SLUG:
         raise colander.Invalid(node, _("Tên đường dẫn dài tối đa 80 ký tự."))

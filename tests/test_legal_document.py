@@ -341,3 +341,16 @@ def test_catalogue_text_filter_ignores_accents_and_case(app, make):
         page = app.get("/van-ban", params={"q": q})
         assert "Quyết định về thủ tục hộ tịch" in page.text, q
         assert "Kế hoạch cải cách hành chính" not in page.text, q
+
+
+def test_gazette_date_and_relation_count_are_checked(app, make):
+    make("folder", title="Văn bản", state="published")
+    other = doc(make, make("folder", title="Khác", state="published"), "Luật", "1/2020/QH14")
+    login(app, "editor")
+    form = fill(add_form(app), gazette_date="2025-06-01")
+    res = form.submit("save", status=400)
+    assert "Ngày đăng công báo không được trước ngày ban hành." in res.text
+    form = fill(add_form(app), gazette_date="2025-06-25")
+    fields = with_relations(form, [("can-cu", other.number)] * 101)
+    res = app.post("/van-ban/@@add?type=legal_document", fields, status=400)
+    assert "Tối đa 100 dòng." in res.text

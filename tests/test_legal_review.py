@@ -201,3 +201,16 @@ def test_demo_reviews_and_lists(app, db, types, root):
     listing = app.get("/ra-soat-van-ban/danh-muc-het-hieu-luc-toan-bo-2025/")
     assert "04/2020/TT-BNV" in listing.text
     assert "Kết quả rà soát" in app.get("/van-ban/nghi-quyet-24-2021/").text
+
+
+def test_list_entry_cannot_expire_before_it_was_issued(app, make):
+    make("folder", title="Rà soát", state="published")
+    login(app, "editor")
+    form = app.get("/ra-soat/@@add?type=review_list").forms["deform"]
+    form["title"] = "Danh mục văn bản hết hiệu lực năm 2025"
+    form["review_round"] = "2025"
+    entry = {"number": "5/2020/QĐ-UBND", "issued_on": "2020-03-01", "title": "Quy định cũ",
+             "reason": "Bị thay thế", "expired_on": "2019-01-01", "document": ""}  # fmt: skip
+    res = app.post("/ra-soat/@@add?type=review_list", with_entries(form, [entry]), status=400)
+    assert "Ngày hết hiệu lực không được trước ngày ban hành." in res.text
+    assert "Quy định cũ" in res.text  # what was typed is kept

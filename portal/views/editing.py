@@ -39,8 +39,16 @@ def default_appstruct(obj: Node, schema: colander.SchemaNode) -> dict:
     return data
 
 
+# The fields every type shares about where and when an item shows: last in every form,
+# after what the item says.
+PUBLISHING_FIELDS = ("name", "effective", "expires", "exclude_from_nav")
+
+
 def build_schema(request, info: TypeInfo, context: Node, mode: str, obj: Node | None = None):
     schema = info.schema()
+    schema.children.sort(
+        key=lambda c: PUBLISHING_FIELDS.index(c.name) + 1 if c.name in PUBLISHING_FIELDS else 0
+    )
     if obj is not None and obj.parent_id is None and "name" in schema:
         del schema["name"]  # the site root has no name to change
     schema = schema.bind(request=request, context=context, mode=mode, obj=obj)
