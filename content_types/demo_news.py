@@ -9,7 +9,7 @@ import io
 import random
 
 from PIL import Image, ImageDraw
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import demo, tree
 from portal.blobs import store_for
@@ -158,6 +158,21 @@ OTHER = {
     ],
 }
 
+# One caption per CCHC story above, in the same order; "{place}" is filled in.
+CAPTIONS = [
+    "Người dân chờ làm thủ tục tại khu vực tiếp nhận của {place}.",
+    "Cán bộ {place} số hóa hồ sơ ngay tại quầy tiếp nhận.",
+    "Đoàn viên hướng dẫn người cao tuổi cài đặt ứng dụng định danh điện tử.",
+    "Phiếu khảo sát được phát cho người dân sau khi nhận kết quả.",
+    "Cuộc họp rà soát thủ tục hành chính nội bộ của {place}.",
+    "Nhân viên bưu điện nhận kết quả hộ tịch để chuyển đến nhà người dân.",
+    "Đại diện doanh nghiệp phát biểu tại hội nghị đối thoại.",
+    "Người dân quét mã QR để nộp lệ phí tại quầy.",
+    "Đoàn kiểm tra làm việc tại Bộ phận Một cửa {place}.",
+    "Người dân trao đổi với cán bộ một cửa tại buổi gặp gỡ.",
+]
+BYLINES = ["Minh Anh", "Thanh Hà", "Quốc Bảo", "Ngọc Lan", "Văn Tùng", "Ban Biên tập"]
+
 PALETTES = [
     ((26, 82, 118), (244, 208, 63)), ((165, 14, 34), (255, 213, 74)), ((20, 110, 80), (230, 240, 220)),
     ((90, 60, 140), (250, 220, 180)), ((0, 96, 160), (190, 230, 250)), ((140, 70, 20), (250, 230, 190)),
@@ -191,13 +206,16 @@ def draw_picture(seed: int, width: int = 1280, height: int = 720) -> bytes:
     return buf.getvalue()
 
 
-def _article(db, types, parent, name, title, lead, body, tags, when, owner, store, seed, *, featured=False):
+def _article(
+    db, types, parent, name, title, lead, body, tags, when, owner, store, seed, *, featured=False,
+    caption="Quang cảnh tại nơi diễn ra sự kiện.", byline="Ban Biên tập", inline=None,
+):  # fmt: skip
     node = types["news"].model(
         title=title,
         lead=lead,
         description=lead,
         body=body,
-        byline="Ban Biên tập",
+        byline=byline,
         featured=featured,
         owner_id=owner.id if owner else None,
         created=when,
@@ -209,20 +227,59 @@ def _article(db, types, parent, name, title, lead, body, tags, when, owner, stor
         node.image_mime_type, node.image_filename = "image/jpeg", f"{name}.jpg"
         node.image_width, node.image_height = 1280, 720
         node.image_alt = f"Ảnh minh họa: {title}"
-        node.image_caption = "Quang cảnh tại nơi diễn ra sự kiện."
-        node.image_credit = "Ban Biên tập"
+        node.image_caption = caption
+        node.image_credit = byline
     set_terms(node, CATEGORY, [parent.title])
     set_terms(node, TAG, tags)
     tree.add_child(db, parent, node, name=name)
+    if inline is not None:
+        # A second picture inside the text, captioned, as editors place them: an
+        # Image item from the media folder, shown through its rendition.
+        node.body += (
+            f'<figure><img src="{inline.path}@@rendition/640" alt="{inline.alt}" width="640" height="360">'
+            f"<figcaption>{inline.caption}</figcaption></figure>"
+        )
     demo.publish(db, node, owner, when)
     return node
+
+
+def _media_image(db, types, root, owner, store, i, place):
+    """A published Image in the (hidden) media folder, for an article's inline figure."""
+    if store is None:
+        return None
+    folder, _created = demo.ensure_folder(
+        db, types, root, "thu-vien-anh", "Thư viện ảnh", "Ảnh dùng trong các bài viết.", owner
+    )
+    folder.exclude_from_nav = True
+    name = f"anh-{i + 1:02d}"
+    image = demo.find(db, folder, name)
+    if image is not None:
+        return image
+    data = draw_picture(500 + i)
+    when = utcnow() - dt.timedelta(days=2 * i + 1)
+    image = types["image"].model(
+        title=f"Bộ phận Một cửa {place}",
+        alt=f"Quầy tiếp nhận hồ sơ của {place}",
+        caption=f"Quầy tiếp nhận hồ sơ của {place} trong giờ làm việc.",
+        credit="Ban Biên tập",
+        owner_id=owner.id if owner else None,
+        created=when,
+        modified=when,
+    )
+    image.sha256, image.size = store.put(io.BytesIO(data))
+    image.mime_type, image.filename = "image/jpeg", f"{name}.jpg"
+    image.width, image.height = 1280, 720
+    tree.add_child(db, folder, image, name=name)
+    demo.publish(db, image, owner, when)
+    return image
 
 
 def load(db, types, root: Node, owner) -> int:
     news_folder = demo.find(db, root, "tin-tuc")
     if news_folder is None:
         return 0
-    created = 0
+    # Articles, media folder and images alike: what this loader added to the tree.
+    before = db.scalar(select(func.count()).select_from(Node))
     store = store_for(types.settings) if types.settings.get("portal.data_dir") else None
     now = utcnow()
 
@@ -236,8 +293,11 @@ def load(db, types, root: Node, owner) -> int:
 
     if cchc is not None:
         for i in range(32):
-            title_t, lead, paragraphs, tags = CCHC[i % len(CCHC)]
+            k = i % len(CCHC)
+            title_t, lead, paragraphs, tags = CCHC[k]
             place = PLACES[(i * 3 + i // len(CCHC)) % len(PLACES)]
+            lead = f"Tại {place}, {lead[0].lower()}{lead[1:]}"
+            caption = CAPTIONS[k].format(place=place)
             title = title_t.format(place=place)
             title = title[0].upper() + title[1:]
             name = f"cchc-{i + 1:02d}"
@@ -247,11 +307,11 @@ def load(db, types, root: Node, owner) -> int:
             when = now - dt.timedelta(days=2 * i + 1, hours=i % 7)
             node = _article(
                 db, types, cchc, name, title, lead, body, tags + ["cải cách hành chính"], when, owner,
-                store, i, featured=i < 3,
+                store, i, featured=i < 3, caption=caption, byline=BYLINES[i % len(BYLINES)],
+                inline=_media_image(db, types, root, owner, store, i, place) if i % 4 == 0 else None,
             )  # fmt: skip
             db.flush()
             db.add(ViewCount(node_id=node.id, count=(i * 37) % 500 + 10))
-            created += 1
 
     # The core demo's own articles get a picture too (once: only where none is set).
     if store is not None:
@@ -279,5 +339,5 @@ def load(db, types, root: Node, owner) -> int:
             when = now - dt.timedelta(days=3 * j + 2)
             body = f"<p>{lead}</p><p>Đề nghị các cơ quan, đơn vị và người dân phối hợp thực hiện.</p>"
             _article(db, types, folder, name, title, lead, body, [], when, owner, store, 100 + j)
-            created += 1
-    return created
+    db.flush()
+    return db.scalar(select(func.count()).select_from(Node)) - before

@@ -64,6 +64,10 @@ def test_every_page_type_renders_the_demo_content(app, demo_site):
     assert article.html.select_one("figure.lead-image img")
     assert article.html.select_one("#moi-nhat") and article.html.select_one("#xem-nhieu")
     assert re.search(r"\d\d/\d\d/\d{4}", article.text)
+    # Some articles carry a captioned picture inside the text, served to anonymous visitors.
+    inline = app.get("/tin-tuc/cai-cach-hanh-chinh/cchc-01/").html.select_one(".body figure")
+    assert inline.figcaption.text
+    assert app.get(inline.img["src"]).content_type == "image/jpeg"
 
 
 def test_retracted_and_expired_items_leave_every_page(app, db, demo_site):
