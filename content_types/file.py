@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import colander
 import deform
-from pyramid.httpexceptions import HTTPNotFound
-from pyramid.response import FileIter, Response
 from pyramid.view import view_config
 from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.blobs import store_for
+from portal.downloads import INLINE_TYPES, blob_response
 from portal.i18n import _
 from portal.models import Node
 from portal.permissions import Permissions
 from portal.schemas import BaseContentSchema
-from portal.text import fold
 from portal.uploads import upload_validator, upload_widget
 from portal.views.editing import default_apply
-
-# Shown in the browser rather than saved: safe types only (never HTML or SVG).
-INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
 class File(Node):
@@ -82,30 +74,14 @@ def file_view(context: File, request):
 
 @view_config(context=File, name="download", permission=Permissions.View)
 def download(context: File, request):
-    store = store_for(request.registry.settings)
-    if not store.exists(context.sha256):
-        raise HTTPNotFound()
-    inline = request.params.get("inline") == "1" and context.mime_type in INLINE_TYPES
-    # Old clients read the plain name: Vietnamese folded to ASCII ("Kế hoạch" -> "Ke hoach").
-    ascii_name = fold(context.filename).encode("ascii", "ignore").decode() or "tep"
-    ascii_name = ascii_name.replace('"', "").replace("\\", "")
-    disposition = "inline" if inline else "attachment"
-    response = Response(
-        content_type=context.mime_type,
-        app_iter=FileIter(store.open(context.sha256)),
-        content_length=context.size,
-        conditional_response=True,
+    return blob_response(
+        request,
+        context.sha256,
+        context.mime_type,
+        context.filename,
+        inline=request.params.get("inline") == "1",
+        modified=context.modified,
     )
-    response.headers["Content-Disposition"] = (
-        f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(context.filename)}"
-    )
-    response.etag = context.sha256
-    response.last_modified = context.modified
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    # An anonymous request got here only if the file and its lineage are public.
-    public = request.identity_obj is None
-    response.cache_control = "public, max-age=3600" if public else "private, no-store"
-    return response
 
 
 def includeme(config):

@@ -35,7 +35,7 @@ class Image(File):
     __mapper_args__ = {"polymorphic_identity": "image"}
 
 
-def _check_image(request, node, value):
+def check_image(request, node, value):
     store = store_for(request.registry.settings)
     with store.open(value["sha256"]) as fp:
         try:
@@ -50,7 +50,7 @@ class ImageSchema(FileSchema):
         title=_("Ảnh"),
         widget=upload_widget,
         validator=make_upload_validator(
-            IMAGE_TYPES, _check_image, refused=_("Chỉ nhận ảnh JPEG, PNG, GIF hoặc WebP.")
+            IMAGE_TYPES, check_image, refused=_("Chỉ nhận ảnh JPEG, PNG, GIF hoặc WebP.")
         ),
         missing=upload_missing,
     )

@@ -4,12 +4,11 @@ typed relations stored once and shown from both sides."""
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import colander
 import deform
 from pyramid.httpexceptions import HTTPNotFound
-from pyramid.response import FileIter, Response
 from pyramid.view import view_config
 from sqlalchemy import (
     Date,
@@ -30,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.blobs import store_for
+from portal.downloads import INLINE_TYPES, blob_response
 from portal.forms import NFCString, date_node, max_rows, select_node, text_node
 from portal.i18n import _
 from portal.listing import Batch, may_see_clause, page_number
@@ -43,7 +42,7 @@ from portal.text import TZ, fold, search_fold
 from portal.uploads import make_upload_validator, upload_widget
 from portal.views.editing import default_apply, default_appstruct
 
-from .file import INLINE_TYPES, human_size
+from .file import human_size
 
 DOC_TYPES = {
     "hien-phap": _("Hiến pháp"),
@@ -469,34 +468,22 @@ def review_recommendations(request) -> dict:
 
 @view_config(context=LegalDocument, name="attachment", permission=Permissions.View)
 def attachment_download(context: LegalDocument, request):
-    """As File's download: type from the bytes, RFC 5987 name, private unless anonymous."""
+    """<doc>/@@attachment/<id>: an attached file (?inline=1 opens a PDF in the browser)."""
     try:
         att_id = int(request.subpath[0]) if len(request.subpath) == 1 else 0
     except ValueError:
         att_id = 0
     att = next((a for a in context.attachments if a.id == att_id), None)
-    store = store_for(request.registry.settings)
-    if att is None or not store.exists(att.sha256):
+    if att is None:
         raise HTTPNotFound()
-    inline = request.params.get("inline") == "1" and att.mime_type in INLINE_TYPES
-    ascii_name = fold(att.filename).encode("ascii", "ignore").decode() or "tep"
-    ascii_name = ascii_name.replace('"', "").replace("\\", "")
-    response = Response(
-        content_type=att.mime_type,
-        app_iter=FileIter(store.open(att.sha256)),
-        content_length=att.size,
-        conditional_response=True,
+    return blob_response(
+        request,
+        att.sha256,
+        att.mime_type,
+        att.filename,
+        inline=request.params.get("inline") == "1",
+        modified=context.modified,
     )
-    response.headers["Content-Disposition"] = (
-        f'{"inline" if inline else "attachment"}; filename="{ascii_name}"; '
-        f"filename*=UTF-8''{quote(att.filename)}"
-    )
-    response.etag = att.sha256
-    response.last_modified = context.modified
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    public = request.identity_obj is None
-    response.cache_control = "public, max-age=3600" if public else "private, no-store"
-    return response
 
 
 # --- the catalogue (/van-ban) ------------------------------------------------------

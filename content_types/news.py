@@ -11,10 +11,8 @@ import deform
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.blobs import store_for
 from portal.forms import NFCString, RichText, text_node
 from portal.i18n import _
-from portal.images import BadImage, inspect_image
 from portal.models import Node
 from portal.models.terms import CATEGORY, TAG
 from portal.schemas import BaseContentSchema
@@ -22,7 +20,8 @@ from portal.terms import labels_of, parse_labels, set_terms
 from portal.uploads import make_upload_validator, upload_widget
 from portal.views.editing import default_apply, default_appstruct
 
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+from .image import IMAGE_TYPES, check_image
+
 VIDEO_TYPES = frozenset({"video/mp4", "video/webm"})
 DEFAULT_EMBED_HOSTS = (
     "www.youtube.com youtube.com m.youtube.com youtu.be www.youtube-nocookie.com vimeo.com player.vimeo.com"
@@ -124,15 +123,6 @@ def _embed_validator(node, kw):
 # --- the form ---------------------------------------------------------------------
 
 
-def _check_image(request, node, value):
-    store = store_for(request.registry.settings)
-    with store.open(value["sha256"]) as fp:
-        try:
-            value["width"], value["height"] = inspect_image(fp)
-        except BadImage:
-            raise colander.Invalid(node, _("Ảnh bị hỏng hoặc quá lớn, không đọc được.")) from None
-
-
 def _http_url(node, value):
     if value and urlsplit(value).scheme not in ("http", "https"):
         raise colander.Invalid(node, _("Đường dẫn phải bắt đầu bằng http:// hoặc https://"))
@@ -172,7 +162,7 @@ class NewsSchema(BaseContentSchema):
         description=_current_image,
         widget=upload_widget,
         validator=make_upload_validator(
-            IMAGE_TYPES, _check_image, refused=_("Chỉ nhận ảnh JPEG, PNG, GIF hoặc WebP.")
+            IMAGE_TYPES, check_image, refused=_("Chỉ nhận ảnh JPEG, PNG, GIF hoặc WebP.")
         ),
         missing=colander.null,
     )

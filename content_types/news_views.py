@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from pyramid.httpexceptions import HTTPNotFound
 from pyramid.renderers import render
-from pyramid.response import FileResponse
 from pyramid.view import view_config
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import aliased
 
-from portal.blobs import store_for
 from portal.blocks import cached_block
+from portal.downloads import blob_response
 from portal.images import WIDTHS, rendition_response, srcset_for
 from portal.listing import may_see_clause
 from portal.models import ViewCount
@@ -293,27 +291,14 @@ def save_view(context: NewsArticle, request):
 @view_config(context=NewsArticle, name="anh-dai-dien", permission=Permissions.View)
 def lead_image_view(context: NewsArticle, request):
     if request.subpath[:1] == ("goc",):
-        return _blob_response(request, context.image_sha256, context.image_mime_type, context)
+        return blob_response(request, context.image_sha256, context.image_mime_type, max_age=86400)
     return rendition_response(request, context.image_sha256, context.image_mime_type, request.subpath)
 
 
 @view_config(context=NewsArticle, name="video", permission=Permissions.View)
 def video_view(context: NewsArticle, request):
     # FileResponse answers Range requests, which players use to seek.
-    return _blob_response(request, context.video_sha256, context.video_mime_type, context)
-
-
-def _blob_response(request, sha256: str, mime: str, article: NewsArticle):
-    store = store_for(request.registry.settings)
-    if not sha256 or not store.exists(sha256):
-        raise HTTPNotFound()
-    response = FileResponse(str(store.path(sha256)), request=request, content_type=mime)
-    response.etag = sha256
-    response.conditional_response = True
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    public = request.identity_obj is None
-    response.cache_control = "public, max-age=86400" if public else "private, no-store"
-    return response
+    return blob_response(request, context.video_sha256, context.video_mime_type, max_age=86400)
 
 
 def listing_details(request, ids: list[int]) -> dict[int, dict]:

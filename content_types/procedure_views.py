@@ -6,16 +6,15 @@ from __future__ import annotations
 from urllib.parse import quote, urlencode
 
 from pyramid.httpexceptions import HTTPNotFound
-from pyramid.response import FileIter, Response
 from pyramid.view import view_config
 from sqlalchemy import and_, func, select
 
 from portal import listing
-from portal.blobs import store_for
+from portal.downloads import blob_response
 from portal.forms import _CONTROL
 from portal.i18n import _
 from portal.permissions import Permissions
-from portal.text import fold, nfc, search_fold
+from portal.text import nfc, search_fold
 
 from .file import human_size
 from .legal_document import LegalDocument
@@ -118,29 +117,12 @@ def template_download(context: Procedure, request):
     """/<procedure>/@@mau/<sha256>/<filename>: a dossier component's form template."""
     sha = request.subpath[0] if request.subpath else ""
     tpl = context.templates().get(sha)
-    store = store_for(request.registry.settings)
-    if tpl is None or not store.exists(sha):
+    if tpl is None:
         raise HTTPNotFound()
-    filename = tpl.get("filename") or "mau"
-    # Old clients read the plain name: Vietnamese folded to ASCII.
-    ascii_name = fold(filename).encode("ascii", "ignore").decode() or "mau"
-    ascii_name = ascii_name.replace('"', "").replace("\\", "")
-    response = Response(
-        content_type=tpl.get("mime_type") or "application/octet-stream",
-        app_iter=FileIter(store.open(sha)),
-        content_length=tpl.get("size") or None,
-        conditional_response=True,
-    )
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    response.etag = sha
-    response.last_modified = context.modified
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    # An anonymous request got here only if the procedure and its lineage are public.
-    public = request.identity_obj is None
-    response.cache_control = "public, max-age=3600" if public else "private, no-store"
-    return response
+    return blob_response(
+        request, sha, tpl.get("mime_type", ""), tpl.get("filename") or "mau", modified=context.modified,
+        fallback="mau",
+    )  # fmt: skip
 
 
 # ------------------------------------------------------------- catalogue ------
