@@ -230,7 +230,7 @@ def catalogue_view(request):
             func.count().over().label("total"),
         )
         .where(*catalogue_conditions(request, filters))
-        .order_by(Procedure.field, Procedure.title, Procedure.id)
+        .order_by(Procedure.search_text, Procedure.id)
         .limit(PER_PAGE + 1)
         .offset((number - 1) * PER_PAGE)
     )

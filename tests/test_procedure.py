@@ -159,7 +159,7 @@ def test_editor_creates_a_procedure_with_its_tables_and_anonymous_sees_it_once_p
     assert proc.legal_basis[1].issued_on == dt.date(2014, 11, 20)
     assert proc.verified_on == dt.date(2025, 9, 15)
     assert "<script>" not in proc.steps
-    assert proc.search_text == "1.001193 thu tuc dang ky khai sinh ho tich"
+    assert proc.search_text == "ho tich | thu tuc dang ky khai sinh | 1.001193"
 
     # Editing without touching anything keeps every row and the uploaded template.
     form = app.get(url + "@@edit").forms["deform"]
@@ -169,7 +169,7 @@ def test_editor_creates_a_procedure_with_its_tables_and_anonymous_sees_it_once_p
     assert form.submit("save").status_int == 302
     db.expire_all()
     proc = db.get(Procedure, proc.id)
-    assert proc.search_text == "1.001193 thu tuc dang ky khai sinh (sua) ho tich"
+    assert proc.search_text == "ho tich | thu tuc dang ky khai sinh (sua) | 1.001193"
     assert len(proc.filing_ways) == 2
     assert [c["name"] for c in proc.dossier_components] == ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]
     assert proc.dossier_components[0]["template"]["filename"] == "Tờ khai khai sinh.pdf"
@@ -609,3 +609,19 @@ def test_an_abandoned_upload_never_replaces_a_kept_template(app, make, db):
     db.expire_all()
     proc = db.scalar(select(Procedure).where(Procedure.path == "/thu-tuc/thu-tuc-dang-ky-khai-sinh/"))
     assert proc.dossier_components[0]["template"]["filename"] == "to-khai.pdf"
+
+
+def test_catalogue_sorts_fields_and_titles_the_vietnamese_way(app, make):
+    folder = make("folder", title="Thủ tục", state="published")
+    for field, title in [("Xây dựng", "Cấp giấy phép xây dựng"), ("Đất đai", "Đăng ký đất đai lần đầu"),
+                         ("Dân tộc", "Công nhận người có uy tín"), ("Đất đai", "Thủ tục thay đổi mục đích"),
+                         ("Đất đai", "Thủ tục đăng ký biến động")]:  # fmt: skip
+        make("procedure", folder, title, state="published", field=field)
+    shown = titles(app.get("/thu-tuc-hanh-chinh"))
+    assert shown == [
+        "Công nhận người có uy tín",
+        "Đăng ký đất đai lần đầu",
+        "Thủ tục đăng ký biến động",
+        "Thủ tục thay đổi mục đích",
+        "Cấp giấy phép xây dựng",
+    ]
