@@ -107,9 +107,7 @@ class LocalDateTime(colander.SchemaType):
 
 
 def datetime_widget():
-    return deform.widget.TextInputWidget(
-        attributes={"type": "datetime-local", "placeholder": "dd/mm/yyyy hh:mm"}
-    )
+    return deform.widget.TextInputWidget(attributes={"type": "datetime-local"})
 
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -140,7 +138,7 @@ class CalendarDate(colander.SchemaType):
 
 
 def date_widget():
-    return deform.widget.TextInputWidget(attributes={"type": "date", "placeholder": "dd/mm/yyyy"})
+    return deform.widget.TextInputWidget(attributes={"type": "date"})
 
 
 def date_node(title, **kw):
@@ -211,6 +209,14 @@ def _translator(term):
 
 
 def includeme(config):
-    search_path = deform.Form.default_renderer.loader.search_path
+    # The theme's deform templates (themes/default/templates/*.pt) override deform's
+    # own of the same name. Built from scratch each time: includeme runs once per app.
+    from pyramid.path import AssetResolver
+
+    resolve = AssetResolver().resolve
+    search_path = (
+        resolve("themes:default/templates").abspath(),
+        resolve("deform:templates").abspath(),
+    )
     deform.Form.set_zpt_renderer(search_path, translator=_translator)
     config.add_static_view("deform-static", "deform:static", cache_max_age=86400)

@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 import urllib.request
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy.orm import Session
@@ -47,7 +48,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def live_site(tmp_path_factory):
+    """The running server: its base URL, engine, settings and app registry."""
     from waitress.server import create_server
 
     data_dir = tmp_path_factory.mktemp("browser-data")
@@ -74,9 +76,29 @@ def server(tmp_path_factory):
             break
         except OSError:
             time.sleep(0.1)
-    yield base
+    yield SimpleNamespace(url=base, engine=engine, settings=settings, registry=app.registry)
     srv.close()
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def server(live_site):
+    return live_site.url
+
+
+@pytest.fixture(scope="session")
+def demo_server(live_site):
+    """The same server with the demo content (``portal demo``) loaded, once."""
+    from sqlalchemy import select
+
+    from portal.demo import load_demo
+    from portal.models import Node, User
+
+    with Session(live_site.engine) as db, db.begin():
+        root = db.query(Node).filter(Node.parent_id.is_(None)).one()
+        owner = db.scalar(select(User).where(User.login == "admin"))
+        load_demo(db, live_site.registry["portal.types"], root, owner)
+    return live_site.url
 
 
 @pytest.fixture(scope="session")
