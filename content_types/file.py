@@ -84,6 +84,16 @@ def download(context: File, request):
     )
 
 
+def search_document(obj: File) -> dict:
+    """Title, description and file name (the file's own text is not extracted yet)."""
+    return {
+        "title": obj.title,
+        "description": obj.description,
+        "body": obj.filename,
+        "year": obj.created.year if obj.created else None,
+    }
+
+
 def includeme(config):
     config.add_content_type(
         File,
@@ -91,5 +101,6 @@ def includeme(config):
         schema=FileSchema,
         addable_to=("site", "folder"),
         apply=apply,
+        search=search_document,
     )
     config.scan(__name__)

@@ -605,6 +605,20 @@ def legal_catalogue(request):
 # --- demo and registration ----------------------------------------------------------
 
 
+def search_document(obj: LegalDocument) -> dict:
+    """What full-text search indexes: number, summary, issuer, signer; facets: field,
+    issuer, year of issue."""
+    texts = [obj.number, obj.summary, obj.issuer, obj.signer, obj.signer_title, obj.validity_reason]
+    return {
+        "title": obj.title,
+        "description": obj.description,
+        "body": "\n".join(t for t in texts if t),
+        "field": ", ".join(labels_of(obj, FIELD)),
+        "agency": obj.issuer or "",
+        "year": obj.issued_on.year if obj.issued_on else None,
+    }
+
+
 def includeme(config):
     from .demo_legal import documents_loader
 
@@ -628,5 +642,6 @@ def includeme(config):
         apply=apply,
         to_appstruct=to_appstruct,
         demo=documents_loader(config.registry.settings),
+        search=search_document,
     )
     config.scan(__name__)

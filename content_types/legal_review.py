@@ -326,6 +326,19 @@ def review_results(request):
     }
 
 
+def search_document(obj: LegalDocumentReview) -> dict:
+    """What full-text search indexes: the review's texts; the reviewing body as agency."""
+    texts = [obj.review_round, obj.basis, obj.reviewing_body, obj.assessment, obj.reason,
+             obj.responsible_agency]  # fmt: skip
+    return {
+        "title": obj.title,
+        "description": obj.description,
+        "body": "\n".join(t for t in texts if t),
+        "agency": obj.reviewing_body or "",
+        "year": obj.reviewed_on.year if obj.reviewed_on else None,
+    }
+
+
 def includeme(config):
     from .demo_legal import reviews_loader
 
@@ -350,6 +363,7 @@ def includeme(config):
         to_appstruct=review_appstruct,
         demo=reviews_loader,
         recommendations=RECOMMENDATIONS,
+        search=search_document,
     )
     config.add_content_type(
         ReviewList,

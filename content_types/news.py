@@ -264,8 +264,25 @@ def includeme(config):
         to_appstruct=to_appstruct,
         demo=_demo,
         listing_details=_listing_details,
+        search=search_document,
     )
     config.scan(".news_views")
+
+
+def search_document(obj: NewsArticle) -> dict:
+    """What full-text search indexes: lead and body as plain text; field and year as facets."""
+    from portal.models.terms import CATEGORY, FIELD
+    from portal.text import html_text
+
+    when = obj.effective or obj.created
+    return {
+        "title": obj.title,
+        "description": " ".join(t for t in (obj.description, html_text(obj.lead)) if t),
+        "body": " ".join([html_text(obj.body), *labels_of(obj, CATEGORY), obj.image_caption or ""]).strip(),
+        "field": ", ".join(labels_of(obj, FIELD)),
+        "agency": obj.source or "",
+        "year": when.year if when else None,
+    }
 
 
 def _listing_details(request, ids):

@@ -13,6 +13,7 @@ from portal.i18n import _
 from portal.models import Node
 from portal.permissions import Permissions
 from portal.schemas import BaseContentSchema
+from portal.text import html_text
 
 
 class Page(Node):
@@ -40,6 +41,13 @@ def page_view(context: Page, request):
     return {"context": context}
 
 
+def search_document(obj: Page) -> dict:
+    """What full-text search indexes (read by the search package through ``search=``)."""
+    return {"title": obj.title, "description": obj.description, "body": html_text(obj.body)}
+
+
 def includeme(config):
-    config.add_content_type(Page, title=_("Trang"), schema=PageSchema, addable_to=("site", "folder"))
+    config.add_content_type(
+        Page, title=_("Trang"), schema=PageSchema, addable_to=("site", "folder"), search=search_document
+    )
     config.scan(__name__)

@@ -485,6 +485,23 @@ def to_appstruct(obj: Procedure, schema) -> dict:
     return data
 
 
+def search_document(obj: Procedure) -> dict:
+    """What full-text search indexes: the procedure's texts; field and agency as facets."""
+    components = [row.get("name", "") for row in obj.dossier_components or () if isinstance(row, dict)]
+    texts = [
+        obj.code, obj.decision_number, obj.kind, obj.applicants, obj.steps, obj.requirements,
+        obj.result, obj.receiving_address, *components,
+    ]  # fmt: skip
+    return {
+        "title": obj.title,
+        "description": obj.description,
+        "body": "\n".join(t for t in texts if t),
+        "field": obj.field or "",
+        "agency": obj.implementing_agency or "",
+        "year": obj.verified_on.year if obj.verified_on else None,
+    }
+
+
 def includeme(config):
     from .demo_procedures import load_demo
 
@@ -496,5 +513,6 @@ def includeme(config):
         apply=apply,
         to_appstruct=to_appstruct,
         demo=load_demo,
+        search=search_document,
     )
     config.include(".procedure_views")

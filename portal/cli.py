@@ -7,6 +7,7 @@
     portal user passwd LOGIN | list
     portal group add NAME [--title T] [--role ROLE ...] | member NAME LOGIN | list
     portal site add NAME [--title T] [--host H ...] | list
+    portal reindex
 
 Errors end the command with a non-zero status and one line on stderr.
 """
@@ -183,6 +184,26 @@ def proxy_options(settings) -> dict:
     }
 
 
+def cmd_reindex(args, settings) -> None:
+    """Rebuild the full-text index from the database (the search package's job: the
+    core only finds its entry point in the registry)."""
+    from . import make_config
+
+    engine = _engine(settings)
+    _require_schema(engine)
+    config = make_config({**settings, "portal.db_bind": engine})
+    config.commit()
+    reindex = config.registry.get("portal.search.reindex")
+    if reindex is None:
+        raise CLIError("tìm kiếm chưa được bật (thiếu 'search' trong portal.includes)")
+    try:
+        count = reindex()
+    except RuntimeError as e:
+        raise CLIError(f"không xây dựng lại được chỉ mục tìm kiếm: {e}") from None
+    name = settings.get("portal.search.engine", "tantivy")
+    print(f"Đã xây dựng lại chỉ mục tìm kiếm ({name}): {count} mục.")
+
+
 def cmd_db(args, settings) -> None:
     engine = _engine(settings)
     if args.db_command == "upgrade":
@@ -329,6 +350,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("init", help="tạo hoặc nâng cấp cơ sở dữ liệu, tạo quản trị").set_defaults(func=cmd_init)
     sub.add_parser("demo", help="nạp dữ liệu mẫu (chạy lại không tạo trùng)").set_defaults(func=cmd_demo)
+    sub.add_parser("reindex", help="xây dựng lại chỉ mục tìm kiếm từ cơ sở dữ liệu").set_defaults(
+        func=cmd_reindex
+    )
 
     db = sub.add_parser("db", help="di trú lược đồ cơ sở dữ liệu")
     dbsub = db.add_subparsers(dest="db_command", required=True)

@@ -8,6 +8,7 @@ pyramid_retry replays the request on a serialisation conflict.
 
 from __future__ import annotations
 
+from pyramid_retry import mark_error_retryable
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,6 +41,15 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def _locked_is_retryable(context):
+        # A transaction that read and then writes after another connection committed
+        # fails at once with "database is locked" (WAL snapshot; busy_timeout cannot
+        # help). Nothing of it was committed, so pyramid_retry may replay the request.
+        exc = context.sqlalchemy_exception
+        if exc is not None and "database is locked" in str(context.original_exception):
+            mark_error_retryable(exc)
 
 
 def make_session_factory(bind: Engine | Connection) -> sessionmaker[Session]:

@@ -36,7 +36,12 @@ DEFAULTS: dict[str, str] = {
     "portal.login.max_failures_per_account": "5",
     "portal.login.max_failures_per_ip": "30",
     "portal.login.lock_minutes": "15",
-    "portal.includes": "content_types",
+    # Packages included after the core; "search" is the full-text search (issue 4).
+    "portal.includes": "content_types search",
+    # Full-text engine: tantivy (default) or whoosh; index under <data dir>/index/<engine>/
+    # unless portal.search.index_dir is set.
+    "portal.search.engine": "tantivy",
+    "portal.search.index_dir": "",
     # Addresses of reverse proxies whose X-Forwarded-* headers waitress may trust
     # (log-in throttling per address needs the real client address).
     "portal.trusted_proxy": "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import unicodedata
 from zoneinfo import ZoneInfo
@@ -26,6 +27,14 @@ def fold(value: str) -> str:
 def search_fold(value: str | None) -> str:
     """Text for accent-insensitive matching: folded, lower case, single spaces."""
     return " ".join(fold(value or "").lower().split())
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def html_text(value: str | None) -> str:
+    """Plain text of (sanitised) HTML: tags become spaces, entities characters."""
+    return " ".join(html.unescape(_TAG.sub(" ", nfc(value))).split())
 
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")

@@ -1,4 +1,45 @@
-"""Search: the engine interface, Vietnamese analysis and the index outbox.
+"""Search: Vietnamese full-text search over the portal's content, on two engines.
 
-An empty seam for now; the search issue fills it. Nothing in ``portal`` imports it.
+- ``analysis``: NFC, lower case, folded (đ → d) and accented forms, syllable tokens,
+  a query parser that never raises, snippets;
+- ``engine``: the engine interface; ``tantivy_engine`` (default) and ``whoosh_engine``
+  (``portal.search.engine = whoosh``), each indexing under ``<data dir>/index/<engine>/``;
+- ``models``/``outbox``: the ``search_outbox`` table written with every content change
+  and applied to the index after commit, replayed at start-up, ``portal reindex``;
+- ``views``: ``/tim-kiem`` and ``/api/v1/search``.
+
+Content types declare what they contribute with ``add_content_type(..., search=fn)``,
+``fn(node) -> dict`` (title, description, body as plain text, field, agency, year); this
+package reads ``TypeInfo.extra["search"]``. Types never import this package, and
+``portal`` only names it in its default includes.
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def index_directory(settings: dict, engine_name: str) -> Path:
+    root = settings.get("portal.search.index_dir") or str(Path(settings["portal.data_dir"]) / "index")
+    return Path(root) / engine_name
+
+
+def build_engine(settings: dict):
+    from .engine import make_engine
+
+    name = (settings.get("portal.search.engine") or "tantivy").strip().lower()
+    return make_engine(name, index_directory(settings, name))
+
+
+def includeme(config):
+    from . import outbox  # noqa: F401  (session listeners)
+    from .outbox import apply_pending, reindex_all, start_up
+
+    registry = config.registry
+    registry["portal.search"] = build_engine(config.get_settings())
+    # For the ``portal`` command, which does not import this package.
+    registry["portal.search.reindex"] = lambda: reindex_all(registry)
+    registry["portal.search.apply_pending"] = lambda: apply_pending(registry)
+    config.include(".views")
+    # After every type is registered (adapters) and the database is configured.
+    config.action(("portal.search.start_up",), lambda: start_up(registry), order=1000)

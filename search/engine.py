@@ -1,0 +1,259 @@
+"""The engine interface: what the portal asks of a full-text index.
+
+An engine keeps ``IndexDocument``s (one per searchable node), replaces and deletes
+them in one commit (``apply``), and answers ``search`` with ranked hits, their
+snippets and the total, filtered by site, by what the reader may see and by facet
+values. Both engines (tantivy, Whoosh) index the same analysed fields (see
+``analysis``); the snippets are made here, the same way for both.
+
+Visibility lives in the index: each document stores whether it is public and its
+lineage window (``public_from``/``public_until`` as Unix seconds) and the paths of
+its ancestors. Anonymous searches filter on public and the window at query time,
+so scheduled items appear and expire on time without reindexing. Logged-in users
+also see their own items and everything under the paths where they hold a role that
+views every state (``Access``, built like ``portal.listing.may_see_clause``): the
+filter runs inside the engine, as a term on the stored ancestor paths.
+
+Only one process writes an index at a time: ``writer_lock`` takes an exclusive
+``flock`` on ``<index dir>/writer.lock`` (and a thread lock within the process).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import math
+import os
+import shutil
+import threading
+import time
+from abc import ABC, abstractmethod
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .analysis import ParsedQuery, highlight
+
+FAR_FUTURE = 253402300799  # 9999-12-31T23:59:59Z: no end
+STORED_TEXT_CHARS = 20_000  # of the body kept for snippets (all of it is indexed)
+FACETS = ("type", "field", "agency", "year")
+
+
+@dataclass
+class IndexDocument:
+    id: int
+    site_id: int
+    path: str
+    type: str
+    title: str
+    description: str = ""
+    body: str = ""
+    owner_id: int = 0
+    public: bool = False
+    public_from: int = 0
+    public_until: int = FAR_FUTURE
+    field: str = ""
+    agency: str = ""
+    year: int = 0
+    modified: int = 0
+
+    @property
+    def ancestors(self) -> list[str]:
+        """ "/a/b/" -> ["/", "/a/", "/a/b/"]: the node and every place above it."""
+        parts = [p for p in self.path.split("/") if p]
+        return ["/"] + ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+    @property
+    def text(self) -> str:
+        """Description and body: the searchable text besides the title."""
+        return "\n".join(t for t in (self.description, self.body) if t)
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who is searching: anonymous (owner_id None, no paths) or a user."""
+
+    now: int
+    owner_id: int | None = None
+    paths: tuple[str, ...] = ()
+
+    @property
+    def anonymous(self) -> bool:
+        return self.owner_id is None and not self.paths
+
+
+@dataclass
+class Hit:
+    id: int
+    path: str
+    type: str
+    title: str
+    title_html: str
+    snippet_html: str
+    score: float
+    field: str = ""
+    agency: str = ""
+    year: int = 0
+
+
+@dataclass
+class Results:
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = 10
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+
+
+@dataclass
+class RawHit:
+    """What an engine returns before snippets are made."""
+
+    score: float
+    stored: dict
+
+
+class SearchEngine(ABC):
+    name = ""
+    # Bump when the fields change: an index of another version is emptied at start-up,
+    # then rebuilt from the database (``outbox.start_up`` sees a new index).
+    schema_version = "1"
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._thread_lock = threading.Lock()
+        stamp = self.directory / "schema-version"
+        found = stamp.read_text().strip() if stamp.exists() else None
+        if found != self.schema_version:
+            with self.writer_lock() as locked:
+                if locked:
+                    for entry in self.directory.iterdir():
+                        if entry.name != "writer.lock":
+                            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+                    stamp.write_text(self.schema_version + "\n")
+
+    # --- writing -------------------------------------------------------------------
+
+    @abstractmethod
+    def apply(self, documents: list[IndexDocument], delete_ids: list[int]) -> None:
+        """Replace ``documents`` (by id), delete ``delete_ids``, in one commit.
+        Callers hold ``writer_lock``."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every document (callers hold ``writer_lock``)."""
+
+    @abstractmethod
+    def count(self) -> int: ...
+
+    @property
+    def is_new(self) -> bool:
+        """True when the index was created empty by this process (nothing indexed yet)."""
+        return getattr(self, "_created", False)
+
+    @contextmanager
+    def writer_lock(self, wait: float = 30.0):
+        """Exclusive writer lock on the index directory; yields False if not had within
+        ``wait`` seconds (0: do not wait)."""
+        deadline = time.monotonic() + wait
+        if wait > 0:
+            got = self._thread_lock.acquire(timeout=wait)
+        else:
+            got = self._thread_lock.acquire(blocking=False)
+        if not got:
+            yield False
+            return
+        try:
+            fd = os.open(self.directory / "writer.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                while True:
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() >= deadline:
+                            yield False
+                            return
+                        time.sleep(0.02)
+                try:
+                    yield True
+                finally:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+        finally:
+            self._thread_lock.release()
+
+    # --- reading ---------------------------------------------------------------------
+
+    @abstractmethod
+    def _search(
+        self, query: ParsedQuery, *, site_id: int, access: Access, filters: dict, offset: int, limit: int
+    ) -> tuple[list[RawHit], int]: ...
+
+    def search(
+        self,
+        query: ParsedQuery,
+        *,
+        site_id: int,
+        access: Access,
+        filters: dict | None = None,
+        page: int = 1,
+        per_page: int = 10,
+    ) -> Results:
+        page = max(1, int(page))
+        if query.empty:
+            return Results(page=page, per_page=per_page)
+        filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v not in (None, "")}
+        raw, total = self._search(
+            query,
+            site_id=site_id,
+            access=access,
+            filters=filters,
+            offset=(page - 1) * per_page,
+            limit=per_page,
+        )
+        wanted = query.positive_folded()
+        hits = []
+        for r in raw:
+            s = r.stored
+            title = s.get("title", "")
+            text = s.get("text", "")
+            snippet = highlight(text, wanted) or highlight(text[:240], set(), whole=True)
+            hits.append(
+                Hit(
+                    id=int(s["id"]),
+                    path=s.get("path", "/"),
+                    type=s.get("type", ""),
+                    title=title,
+                    title_html=highlight(title, wanted, whole=True),
+                    snippet_html=snippet or "",
+                    score=r.score,
+                    field=s.get("field", ""),
+                    agency=s.get("agency", ""),
+                    year=int(s.get("year") or 0),
+                )
+            )
+        return Results(hits=hits, total=total, page=page, per_page=per_page)
+
+
+# Ranking weights, shared by both engines: accented above folded, title above text.
+BOOST = {"title": 4.0, "title_f": 2.0, "body": 1.5, "body_f": 1.0}
+PHRASE_BOOST = {"title": 6.0, "title_f": 3.0, "body": 3.0, "body_f": 1.5}
+PROXIMITY_SLOP = 3
+
+
+def make_engine(name: str, directory: str | Path) -> SearchEngine:
+    name = (name or "tantivy").strip().lower()
+    if name == "tantivy":
+        from .tantivy_engine import TantivyEngine
+
+        return TantivyEngine(directory)
+    if name == "whoosh":
+        from .whoosh_engine import WhooshEngine
+
+        return WhooshEngine(directory)
+    raise ValueError(f"unknown search engine: {name!r} (tantivy or whoosh)")
