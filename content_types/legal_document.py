@@ -32,7 +32,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.downloads import INLINE_TYPES, blob_response
 from portal.forms import NFCString, date_node, max_rows, select_node, text_node
 from portal.i18n import _
-from portal.listing import Batch, may_see_clause, page_number
+from portal.listing import Batch, may_see_clause, paged
 from portal.models import Attachment, Base, Node, Term
 from portal.models.terms import FIELD
 from portal.permissions import Permissions
@@ -584,11 +584,7 @@ def catalogue_query(request, filters: dict):
 def legal_catalogue(request):
     choices = catalogue_choices(request)
     filters = clean_filters(request, choices)
-    number = page_number(request)
-    rows = request.dbsession.execute(
-        catalogue_query(request, filters).limit(PER_PAGE + 1).offset((number - 1) * PER_PAGE)
-    ).all()
-    batch = Batch(items=rows[:PER_PAGE], number=number, has_next=len(rows) > PER_PAGE)
+    batch = paged(request, catalogue_query(request, filters), PER_PAGE)
     fields = terms_for(request.dbsession, [r.id for r in batch.items], [FIELD])
     return {
         "title": request.t(_("Văn bản")),
@@ -622,18 +618,15 @@ def search_document(obj: LegalDocument) -> dict:
 def includeme(config):
     from .demo_legal import documents_loader
 
-    config.add_route("legal_catalogue", "/van-ban")
-    config.add_route("legal_catalogue_slash", "/van-ban/")
-    for route in ("legal_catalogue", "legal_catalogue_slash"):
-        config.add_view(
-            legal_catalogue,
-            route_name=route,
-            renderer="legal_catalogue.html",
-            permission=Permissions.View,
-            anonymous_cache="legal-catalogue",
-            cache_params=CATALOGUE_PARAMS,
-            request_method=("GET", "HEAD"),
-        )
+    config.add_fixed_page(
+        "legal_catalogue",
+        "/van-ban",
+        legal_catalogue,
+        renderer="legal_catalogue.html",
+        permission=Permissions.View,
+        anonymous_cache="legal-catalogue",
+        cache_params=CATALOGUE_PARAMS,
+    )
     config.add_content_type(
         LegalDocument,
         title=_("Văn bản"),

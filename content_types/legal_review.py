@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.forms import NFCString, date_node, max_rows, select_node, text_node
 from portal.i18n import _
-from portal.listing import Batch, may_see_clause, page_number
+from portal.listing import may_see_clause, paged
 from portal.models import Base, Node
 from portal.permissions import Permissions
 from portal.schemas import BaseContentSchema
@@ -299,13 +299,7 @@ def review_results(request):
         q = q.where(rv.reviewed_on >= dt.date(year, 1, 1), rv.reviewed_on < dt.date(year + 1, 1, 1))
     if "kien-nghi" in filters:
         q = q.where(rv.recommendation == filters["kien-nghi"])
-    number = page_number(request)
-    rows = request.dbsession.execute(
-        q.order_by(rv.reviewed_on.desc().nulls_last(), rv.id.desc())
-        .limit(PER_PAGE + 1)
-        .offset((number - 1) * PER_PAGE)
-    ).all()
-    batch = Batch(items=rows[:PER_PAGE], number=number, has_next=len(rows) > PER_PAGE)
+    batch = paged(request, q.order_by(rv.reviewed_on.desc().nulls_last(), rv.id.desc()), PER_PAGE)
     rl = ReviewList
     lists = request.dbsession.execute(
         select(rl.title, rl.path, rl.review_round, rl.list_kind, rl.issuing_decision)
@@ -342,18 +336,15 @@ def search_document(obj: LegalDocumentReview) -> dict:
 def includeme(config):
     from .demo_legal import reviews_loader
 
-    config.add_route("review_results", "/ra-soat-van-ban")
-    config.add_route("review_results_slash", "/ra-soat-van-ban/")
-    for route in ("review_results", "review_results_slash"):
-        config.add_view(
-            review_results,
-            route_name=route,
-            renderer="review_results.html",
-            permission=Permissions.View,
-            anonymous_cache="review-results",
-            cache_params=("dot", "nam", "kien-nghi", "trang"),
-            request_method=("GET", "HEAD"),
-        )
+    config.add_fixed_page(
+        "review_results",
+        "/ra-soat-van-ban",
+        review_results,
+        renderer="review_results.html",
+        permission=Permissions.View,
+        anonymous_cache="review-results",
+        cache_params=("dot", "nam", "kien-nghi", "trang"),
+    )
     config.add_content_type(
         LegalDocumentReview,
         title=_("Kết quả rà soát văn bản"),

@@ -201,23 +201,8 @@ def page_url(request, filters: dict, number: int) -> str:
     return request.route_url("procedures") + (f"?{query}" if query else "")
 
 
-@view_config(
-    route_name="procedures",
-    renderer="procedure_catalogue.html",
-    permission=Permissions.View,
-    anonymous_cache="procedures",
-    cache_params=CATALOGUE_PARAMS,
-)
-@view_config(
-    route_name="procedures_slash",
-    renderer="procedure_catalogue.html",
-    permission=Permissions.View,
-    anonymous_cache="procedures",
-    cache_params=CATALOGUE_PARAMS,
-)
 def catalogue_view(request):
     filters = read_filters(request)
-    number = listing.page_number(request)
     q = (
         select(
             Procedure.path,
@@ -231,18 +216,16 @@ def catalogue_view(request):
         )
         .where(*catalogue_conditions(request, filters))
         .order_by(Procedure.search_text, Procedure.id)
-        .limit(PER_PAGE + 1)
-        .offset((number - 1) * PER_PAGE)
     )
-    rows = request.dbsession.execute(q).all()
-    batch = listing.Batch(items=rows[:PER_PAGE], number=number, has_next=len(rows) > PER_PAGE)
+    batch = listing.paged(request, q, PER_PAGE)
+    number = batch.number
     filtered = any(filters.values())
     return {
         "title": _("Thủ tục hành chính"),
         "filters": filters,
         "filtered": filtered,
         "batch": batch,
-        "total": rows[0].total if rows else 0,
+        "total": batch.items[0].total if batch.items else 0,
         "fields": facet_values(request, Procedure.field),
         "agencies": facet_values(request, Procedure.implementing_agency),
         "levels": LEVELS,
@@ -256,6 +239,13 @@ def catalogue_view(request):
 def includeme(config):
     # Fixed routes win over traversal; items of a folder named "thu-tuc-hanh-chinh"
     # still traverse as /thu-tuc-hanh-chinh/<name>/.
-    config.add_route("procedures", CATALOGUE)
-    config.add_route("procedures_slash", CATALOGUE + "/")
+    config.add_fixed_page(
+        "procedures",
+        CATALOGUE,
+        catalogue_view,
+        renderer="procedure_catalogue.html",
+        permission=Permissions.View,
+        anonymous_cache="procedures",
+        cache_params=CATALOGUE_PARAMS,
+    )
     config.scan(__name__)

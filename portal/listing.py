@@ -92,6 +92,14 @@ def page_number(request) -> int:
     return min(max(number, 1), 100_000)
 
 
+def paged(request, query, per_page: int) -> Batch:
+    """The requested page (?trang=N) of ``query`` in one query: one row more than shown
+    says whether there is a next page."""
+    number = page_number(request)
+    rows = request.dbsession.execute(query.limit(per_page + 1).offset((number - 1) * per_page)).all()
+    return Batch(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
+
+
 def children_batch(request, parent: Node, *, per_page: int = 50) -> Batch:
     """One page of children in one query: one row more than shown says if there is a next."""
     number = page_number(request)

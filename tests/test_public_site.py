@@ -128,3 +128,10 @@ def test_unknown_query_parameters_share_the_cached_page(app, make, registry):
     for i in range(5):
         app.get(f"/muc/?x={i}")
     assert len(cache._entries) == before
+
+
+@pytest.mark.parametrize("path", ["/thu-tuc-hanh-chinh", "/van-ban/", "/ra-soat-van-ban"])
+def test_catalogues_answer_get_and_head_only(app, path):
+    assert app.get(path).status_int == 200
+    assert app.head(path).status_int == 200
+    assert app.post(path, {"q": "x"}, expect_errors=True).status_int in (403, 404, 405)
