@@ -27,6 +27,7 @@ def make_config(settings: dict | None = None) -> Configurator:
 
     # Order matters: each include may use what the ones above it registered.
     config.include(".tweens")  # outermost: a URL that is not UTF-8 is a 400
+    config.include(".compression")  # gzip for text responses; static files compressed once
     config.include(".i18n")  # localizers, request.t, the locale
     config.include(".db")  # pyramid_tm, pyramid_retry, request.dbsession
     config.include(".registry")  # config.add_content_type, request.content_types

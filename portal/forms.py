@@ -195,6 +195,10 @@ def make_form(request, schema: colander.Schema, buttons=("save",), **kw) -> defo
         b if isinstance(b, deform.Button) else deform.Button(b, title=BUTTON_TITLES.get(b, b))
         for b in buttons
     ]
+    # deform's automatic focus picks the first field whose type is exactly a colander
+    # type (our NFC strings are subclasses), so it lands on some checkbox halfway down
+    # the form, scrolled into view, and keyboard and screen-reader users start there.
+    kw.setdefault("focus", "off")
     return deform.Form(schema.bind(request=request), buttons=button_objs, **kw)
 
 

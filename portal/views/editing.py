@@ -21,6 +21,11 @@ TOO_DEEP = _("Cây thư mục đã quá sâu hoặc đường dẫn quá dài �
 
 # deform's widgets run inline scripts that need these first (served locally).
 FORM_BASE_JS = ("deform:static/scripts/jquery-2.0.3.min.js", "deform:static/scripts/deform.js")
+# Fetched by forms.js when an editor first uses a rich-text field, not with the page:
+# TinyMCE and its theme are over a megabyte, most edits never touch the body.
+LAZY_JS = {"deform:static/tinymce/tinymce.min.js": "tinymce"}
+# Only deform's AJAX forms need it, and the portal has none.
+UNUSED_JS = frozenset({"deform:static/scripts/jquery.form-3.09.js"})
 
 
 def default_apply(obj: Node, appstruct: dict) -> None:
@@ -67,12 +72,18 @@ def name_conflict(request, container: Node, name: str, exclude_id: int | None) -
 def render_form(request, form: deform.Form, appstruct=colander.null, failure=None) -> dict:
     html = failure.render() if failure is not None else form.render(appstruct)
     resources = form.get_widget_resources()
-    js = [r for r in FORM_BASE_JS if r not in resources["js"]] + list(resources["js"])
-    return {
+    page = {
         "form": html,
-        "form_js": [request.static_url(r) for r in js],
+        "form_js": [],
+        "form_lazy_js": {},
         "form_css": [request.static_url(r) for r in resources["css"]],
     }
+    if "<script" not in html:
+        return page  # no widget runs a script (a log-in form): the page needs none
+    js = [r for r in FORM_BASE_JS if r not in resources["js"]] + list(resources["js"])
+    page["form_js"] = [request.static_url(r) for r in js if r not in LAZY_JS and r not in UNUSED_JS]
+    page["form_lazy_js"] = {name: request.static_url(r) for r, name in LAZY_JS.items() if r in js}
+    return page
 
 
 def validated(request, form: deform.Form, page: dict):

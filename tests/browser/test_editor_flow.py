@@ -27,7 +27,10 @@ def test_editor_writes_reviewer_publishes_visitor_reads(page, server):
 
     page.goto(server + "/thong-bao/@@add?type=page")
     page.fill("input[name=title]", "Lịch tiếp công dân tháng 12")
-    # The body is edited in TinyMCE, which needs deform's scripts to have loaded.
+    # The body is a plain textarea until first used; then TinyMCE is fetched and
+    # takes its place.
+    assert page.locator("iframe.tox-edit-area__iframe").count() == 0
+    page.click("textarea[name=body]")
     frame = page.frame_locator("iframe.tox-edit-area__iframe")
     frame.locator("body").fill("Chủ tịch tiếp công dân vào thứ Năm hằng tuần.")
     page.click("button[name=save]")
