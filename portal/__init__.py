@@ -39,6 +39,7 @@ def make_config(settings: dict | None = None) -> Configurator:
     config.include(".forms")  # deform renderer with the theme's templates
     config.include(".layout")  # navigation, breadcrumbs, toolbar
     config.include(".views")  # log-in, editing, contents, workflow, sharing, errors
+    config.include(".feedimport")  # @@nguon-tin: folders import external RSS/Atom feeds as news
     # Content types last: they build on everything above.
     for package in settings["portal.includes"].split():
         config.include(package)

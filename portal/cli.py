@@ -8,6 +8,7 @@
     portal group add NAME [--title T] [--role ROLE ...] | member NAME LOGIN | list
     portal site add NAME [--title T] [--host H ...] | list
     portal reindex
+    portal feeds add FOLDER URL [--publish|--pending] | list | remove ID | pull [--id ID]
 
 Errors end the command with a non-zero status and one line on stderr.
 """
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from . import bootstrap, migrate
 from .db import make_engine
+from .feedimport import cli as feedimport_cli
 from .permissions import GRANTABLE_ROLES
 from .settings import resolve
 from .text import nfc
@@ -400,6 +402,9 @@ def build_parser() -> argparse.ArgumentParser:
     sadd.add_argument("--host", action="append", default=[], help="tên miền (lặp lại được)")
     ssub.add_parser("list")
     site.set_defaults(func=cmd_site)
+
+    # Feed import (issue 5) declares its own subcommands.
+    feedimport_cli.add_parser(sub)
     return parser
 
 

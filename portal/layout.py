@@ -126,6 +126,10 @@ class Layout:
                 continue
             if request.has_permission(perm, context):
                 out.append(Action(name, title, url + name, active=view_name == name))
+        # Entries declared by included packages: (view, title, permission, applies(request, context)).
+        for name, title, perm, applies in request.registry.get("portal.toolbar.extra", ()):
+            if applies(request, context) and request.has_permission(perm, context):
+                out.append(Action(name, title, url + name, active=view_name == name))
         return out
 
     def addable(self, context: Node | None):

@@ -52,6 +52,9 @@ DEFAULTS: dict[str, str] = {
     "portal.upload.allowed_types": DEFAULT_ALLOWED,
     # Larger request bodies are refused by the server before any view sees them.
     "portal.max_request_body": str(25 * 1024 * 1024),
+    # Feed import: seconds to wait for a feed's server, and the largest feed read.
+    "portal.feeds.timeout": "20",
+    "portal.feeds.max_bytes": str(5 * 1024 * 1024),
     "portal.reload_templates": "false",
     "retry.attempts": "3",
     "tm.annotate_user": "false",
