@@ -55,6 +55,8 @@ DEFAULTS: dict[str, str] = {
     # Feed import: seconds to wait for a feed's server, and the largest feed read.
     "portal.feeds.timeout": "20",
     "portal.feeds.max_bytes": str(5 * 1024 * 1024),
+    # Feed URLs on loopback or private networks are refused (SSRF) unless this is set.
+    "portal.feeds.allow_private": "false",
     "portal.reload_templates": "false",
     "retry.attempts": "3",
     "tm.annotate_user": "false",

@@ -53,6 +53,8 @@ def subscribe(db, folder):
 
 
 def pull_and_commit(db, types, sub, **kw):
+    # The test feeds are served on 127.0.0.1, which the portal refuses unless told.
+    kw.setdefault("allow_private", True)
     result = pull(db, types, sub, **kw)
     db.commit()
     return result
@@ -480,14 +482,14 @@ def test_cli_feeds_add_list_pull_remove(cli_site):
         assert listed[1].split("\t")[1:4] == [folder, server.url("/tot.xml"), "xuất bản ngay"]
 
         # The broken feed first: the good one still imports; the run fails and says how many.
-        result = portal(cli_site, "feeds", "pull")
+        result = portal(cli_site, "feeds", "pull", PORTAL_FEEDS_ALLOW_PRIVATE="true")
         fails_with_one_line(result, "1 nguồn tin bị lỗi")
         lines = result.stdout.splitlines()
         assert lines[0].startswith(f"{broken_id}\t") and "HTTP 500" in lines[0]
         assert lines[1].startswith(f"{good_id}\t") and "2 tin mới" in lines[1]
 
         # Pulled again: the server answers 304; only this feed, so the run succeeds.
-        again = ok(portal(cli_site, "feeds", "pull", "--id", good_id))
+        again = ok(portal(cli_site, "feeds", "pull", "--id", good_id, PORTAL_FEEDS_ALLOW_PRIVATE="true"))
         assert "304" in again.stdout
         listed = ok(portal(cli_site, "feeds", "list")).stdout
         assert "2 tin" in listed and "lỗi: Máy chủ nguồn tin trả lỗi HTTP 500." in listed
@@ -529,3 +531,38 @@ def test_cli_feeds_add_list_pull_remove(cli_site):
 )
 def test_cli_feeds_bad_input_fails_with_one_line(cli_site, args, fragment):
     fails_with_one_line(portal(cli_site, "feeds", *args), fragment)
+
+
+@pytest.mark.parametrize(
+    "address, public",
+    [
+        ("8.8.8.8", True),
+        ("2001:4860:4860::8888", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("192.168.1.10", False),
+        ("169.254.169.254", False),  # cloud metadata
+        ("100.64.0.1", False),
+        ("::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("fe80::1%eth0", False),
+        ("0.0.0.0", False),
+    ],
+)
+def test_only_public_addresses_count_as_public(address, public):
+    from portal.feedimport.fetch import _public_address
+
+    assert _public_address((address, 80)) is public
+
+
+def test_a_feed_on_the_servers_own_network_is_refused_by_default(db, types, folder, subscribe):
+    """SSRF: an editor's URL must not make the server read its loopback or LAN."""
+    with FeedServer() as server:
+        server.routes["/rss.xml"] = Answer(body=build_feed(sample_items()))
+        sub = subscribe(server.url("/rss.xml"), publish=True)
+        refused = pull_and_commit(db, types, sub, allow_private=False)
+        assert not refused.ok and "mạng nội bộ" in refused.error
+        assert server.requests == []
+        assert articles(db, folder) == []
+        allowed = pull_and_commit(db, types, sub, allow_private=True)
+    assert allowed.ok and allowed.new == 2

@@ -7,11 +7,13 @@ application instead of the network; ``urllib_transport`` is the real one.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.client import HTTPException
+from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..i18n import _
@@ -85,17 +87,84 @@ class _HTTPOnlyRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-# No proxies from the environment (a cron job's environment is not the site's policy)
-# and no file:// or ftp:// handlers at all.
-_opener = urllib.request.OpenerDirector()
-for _handler in (
-    urllib.request.HTTPHandler(),
-    urllib.request.HTTPSHandler(),
-    urllib.request.HTTPDefaultErrorHandler(),
-    urllib.request.HTTPErrorProcessor(),
-    _HTTPOnlyRedirects(),
-):
-    _opener.add_handler(_handler)
+def _public_address(sockaddr) -> bool:
+    ip = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _connect_public_only(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):
+    """socket.create_connection that refuses loopback, private, link-local and other
+    non-public addresses, so an editor's feed URL cannot make the server read its own
+    network (SSRF). The addresses checked are the ones connected to: a second DNS
+    answer cannot slip in between (rebinding). Redirects go through here too."""
+    host, port = address
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise FetchError(_("Không tìm thấy tên miền của nguồn tin.")) from None
+    if not infos or not all(_public_address(info[4]) for info in infos):
+        raise FetchError(_("Nguồn tin trỏ đến một địa chỉ mạng nội bộ, không được phép."))
+    error = None
+    for family, kind, proto, _name, sockaddr in infos:
+        sock = socket.socket(family, kind, proto)
+        try:
+            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as e:
+            error = e
+            sock.close()
+    raise error
+
+
+class _PublicHTTPConnection(HTTPConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_public_only  # http.client sets it per instance
+
+
+class _PublicHTTPSConnection(HTTPSConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_public_only
+
+
+class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_PublicHTTPConnection, req)
+
+
+class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_PublicHTTPSConnection, req, context=self._context)
+
+
+def _make_opener(public_only: bool) -> urllib.request.OpenerDirector:
+    # No proxies from the environment (a cron job's environment is not the site's
+    # policy) and no file:// or ftp:// handlers at all.
+    opener = urllib.request.OpenerDirector()
+    http, https = (
+        (_PublicHTTPHandler(), _PublicHTTPSHandler())
+        if public_only
+        else (urllib.request.HTTPHandler(), urllib.request.HTTPSHandler())
+    )
+    for handler in (
+        http,
+        https,
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+        _HTTPOnlyRedirects(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+_OPENERS = {True: _make_opener(public_only=True), False: _make_opener(public_only=False)}
 
 
 def ascii_url(url: str) -> str:
@@ -111,14 +180,19 @@ def ascii_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, path, query, ""))
 
 
-def urllib_transport(url: str, headers: dict, timeout: float, max_bytes: int) -> Response:
+def urllib_transport(
+    url: str, headers: dict, timeout: float, max_bytes: int, *, allow_private: bool = False
+) -> Response:
+    """The real transport. Only public addresses unless ``allow_private`` (the
+    setting portal.feeds.allow_private, for a province network or tests)."""
+    opener = _OPENERS[not allow_private]
     try:
         url = ascii_url(url)
     except (UnicodeError, ValueError):
         raise FetchError(_("Tên miền của nguồn tin không hợp lệ.")) from None
     request = urllib.request.Request(url, headers=headers, method="GET")
     try:
-        with _opener.open(request, timeout=timeout) as resp:
+        with opener.open(request, timeout=timeout) as resp:
             length = resp.headers.get("Content-Length", "")
             if length.isdigit() and int(length) > max_bytes:
                 raise _too_large(max_bytes)
@@ -184,6 +258,7 @@ def fetch(
     transport: Transport | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_private: bool = False,
 ) -> Response:
     """GET the feed, sending back the validators of the last answer."""
     try:
@@ -198,4 +273,6 @@ def fetch(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    return (transport or urllib_transport)(url, headers, timeout, max_bytes)
+    if transport is None:
+        return urllib_transport(url, headers, timeout, max_bytes, allow_private=allow_private)
+    return transport(url, headers, timeout, max_bytes)

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from pyramid.settings import asbool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -62,6 +63,7 @@ def settings_for(settings: dict) -> dict:
     return {
         "timeout": float(settings.get("portal.feeds.timeout", DEFAULT_TIMEOUT)),
         "max_bytes": int(settings.get("portal.feeds.max_bytes", DEFAULT_MAX_BYTES)),
+        "allow_private": asbool(settings.get("portal.feeds.allow_private", False)),
     }
 
 
@@ -73,6 +75,7 @@ def pull(
     transport: Transport | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_private: bool = False,
     now: dt.datetime | None = None,
 ) -> PullResult:
     """Fetch ``sub`` and import its items; never raises for a broken feed."""
@@ -86,6 +89,7 @@ def pull(
             transport=transport,
             timeout=timeout,
             max_bytes=max_bytes,
+            allow_private=allow_private,
         )
         if response.not_modified:
             sub.last_error = ""
