@@ -268,4 +268,11 @@ def includeme(config):
         anonymous_cache="procedures",
         cache_params=CATALOGUE_PARAMS,
     )
+    config.add_catalogue_feeds(
+        "procedures",
+        CATALOGUE,
+        types=("procedure",),
+        title=_("Thủ tục hành chính mới và sửa đổi"),
+        description=_("Thủ tục hành chính mới công bố hoặc vừa cập nhật."),
+    )
     config.scan(__name__)

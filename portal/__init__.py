@@ -40,6 +40,9 @@ def make_config(settings: dict | None = None) -> Configurator:
     config.include(".layout")  # navigation, breadcrumbs, toolbar
     config.include(".views")  # log-in, editing, contents, workflow, sharing, errors
     config.include(".feedimport")  # @@nguon-tin: folders import external RSS/Atom feeds as news
+    # Feeds, /rss, sitemap, robots.txt, WebSub: after the views (config.add_fixed_page),
+    # before the types, which declare their catalogue feeds with config.add_catalogue_feeds.
+    config.include(".feeds")
     # Content types last: they build on everything above.
     for package in settings["portal.includes"].split():
         config.include(package)
