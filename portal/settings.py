@@ -64,7 +64,7 @@ DEFAULTS: dict[str, str] = {
     "portal.feeds.full_content": "false",
     "portal.feeds.tag_authority": "",
     # Seconds a feed ETag may be confirmed (304) without reading the database; 0: never.
-    "portal.feeds.fast_304_seconds": "0",
+    "portal.feeds.fast_304_seconds": "10",
     # WebSub hub announced in feeds and notified after publishing (empty: none).
     "portal.websub.hub": "",
     # URLs per sitemap file; more make /sitemap.xml an index (50,000 is the protocol's limit).

@@ -188,7 +188,7 @@ def test_fast_304s_without_the_database_when_the_setting_asks(
     event.listen(connection, "before_cursor_execute", log)
     try:
         app.get(url, headers={"If-None-Match": etag}, status=304)
-        assert statements, "off by default: the validator is checked"
+        assert statements, "off (as in the test harness): the validator is checked"
         monkeypatch.setitem(registry.settings, "portal.feeds.fast_304_seconds", "600")
         app.get(url)  # remembered from here
         statements.clear()

@@ -1,6 +1,6 @@
 """An optional shortcut for feed readers that poll: a 304 without the database.
 
-Off by default. With ``portal.feeds.fast_304_seconds = N`` (N > 0), each ETag an
+On by default (10 s; 0 turns it off). With ``portal.feeds.fast_304_seconds = N``, each ETag an
 anonymous visitor got for a feed URL is remembered for N seconds at most, and
 never past the feed's next scheduled change. A conditional GET of that URL with
 that ETag, from a visitor without a session, is then answered 304 by a tween in
