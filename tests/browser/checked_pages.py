@@ -42,6 +42,7 @@ EDITOR = [
     ("edit-news", "/tin-tuc/cai-cach-hanh-chinh/cchc-01/@@edit", None),
     ("add-procedure", "/thu-tuc-hanh-chinh/@@add?type=procedure", None),
     ("contents", "/tin-tuc/cai-cach-hanh-chinh/@@contents", None),
+    ("feed-subscriptions", "/tin-tuc/cai-cach-hanh-chinh/@@nguon-tin", None),
 ]
 
 
