@@ -224,3 +224,41 @@ def includeme(config):
     )
     deform.Form.set_zpt_renderer(search_path, translator=_translator)
     config.add_static_view("deform-static", "deform:static", cache_max_age=86400)
+
+
+_CONTROL_TAG = re.compile(r'<(input|select|textarea)\b([^>]*?)\bid="(deformField\d+)"([^>]*)>')
+_DESCRIBED = re.compile(r'\saria-describedby="([^"]*)"')
+
+
+def describe_controls(html: str) -> str:
+    """Tie each form control to its error message and its help text.
+
+    deform writes them as ``error-<oid>`` and ``help-<oid>`` beside the control but does
+    not point the control at them, so a screen reader reading the field says neither:
+    add ``aria-describedby`` (keeping any the widget set) and ``aria-invalid``.
+    """
+    present = set(re.findall(r'\bid="((?:error|help)-deformField\d+)"', html))
+    if not present:
+        return html
+
+    def link(match: re.Match) -> str:
+        tag, before, oid, after = match.groups()
+        ids = [i for i in (f"error-{oid}", f"help-{oid}") if i in present]
+        if not ids:
+            return match.group(0)
+        attrs = before + f'id="{oid}"' + after
+        closing = ""
+        if attrs.endswith("/"):
+            attrs, closing = attrs[:-1], "/"
+        existing = _DESCRIBED.search(attrs)
+        if existing:
+            ids = [i for i in ids if i not in existing.group(1).split()]
+            joined = " ".join([existing.group(1), *ids]).strip()
+            attrs = _DESCRIBED.sub(f' aria-describedby="{joined}"', attrs)
+        elif ids:
+            attrs += f' aria-describedby="{" ".join(ids)}"'
+        if f"error-{oid}" in present and "aria-invalid" not in attrs:
+            attrs += ' aria-invalid="true"'
+        return f"<{tag}{attrs}{closing}>"
+
+    return _CONTROL_TAG.sub(link, html)

@@ -9,7 +9,7 @@ from pyramid.view import view_config
 from sqlalchemy import select
 
 from .. import tree
-from ..forms import make_form
+from ..forms import describe_controls, make_form
 from ..i18n import _
 from ..models import Node, utcnow
 from ..permissions import Permissions
@@ -70,7 +70,7 @@ def name_conflict(request, container: Node, name: str, exclude_id: int | None) -
 
 
 def render_form(request, form: deform.Form, appstruct=colander.null, failure=None) -> dict:
-    html = failure.render() if failure is not None else form.render(appstruct)
+    html = describe_controls(failure.render() if failure is not None else form.render(appstruct))
     resources = form.get_widget_resources()
     page = {
         "form": html,
