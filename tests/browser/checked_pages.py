@@ -33,6 +33,7 @@ PUBLIC = [
     ("search", "/tim-kiem?q=khai+sinh", None),
     ("login", "/dang-nhap", None),
     ("not-found", "/khong-co-trang-nay/", None),
+    ("english", "/en/contact/", None),  # an item in English: the UI around it too
 ]
 
 EDITOR = [
