@@ -7,7 +7,7 @@ from collections import defaultdict
 import colander
 import deform
 from pyramid.view import view_config
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal import listing
@@ -29,6 +29,8 @@ class Folder(Node):
 
     id: Mapped[int] = mapped_column(ForeignKey("nodes.id", ondelete="CASCADE"), primary_key=True)
     home_block: Mapped[str] = mapped_column(String(16), default="")
+    # The folder's feeds carry whole articles, not only their summaries.
+    full_content: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     __mapper_args__ = {"polymorphic_identity": "folder"}
 
@@ -40,6 +42,13 @@ class FolderSchema(BaseContentSchema):
         missing="",
         widget=deform.widget.SelectWidget(values=list(HOME_BLOCKS.items())),
         validator=colander.OneOf(list(HOME_BLOCKS)),
+    )
+    full_content = colander.SchemaNode(
+        colander.Boolean(),
+        title=_("Nguồn tin đầy đủ"),
+        description=_("Tin RSS, Atom và JSON của thư mục mang toàn văn bài viết, không chỉ phần tóm tắt."),
+        missing=False,
+        widget=deform.widget.CheckboxWidget(),
     )
 
 
@@ -69,6 +78,11 @@ def folder_view(context: Folder, request):
     }
 
 
+def feed_options(folder: Folder) -> dict:
+    """A folder has its own feeds (<folder>/rss.xml ...); read when one is built."""
+    return {"full_content": bool(folder.full_content)}
+
+
 def includeme(config):
     config.add_content_type(
         Folder,
@@ -76,5 +90,6 @@ def includeme(config):
         schema=FolderSchema,
         addable_to=("site", "folder"),
         container=True,
+        feed_container=feed_options,
     )
     config.scan(__name__)

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.downloads import INLINE_TYPES, blob_response
+from portal.feeds import FeedFields
 from portal.forms import NFCString, date_node, max_rows, select_node, text_node
 from portal.i18n import _
 from portal.listing import Batch, may_see_clause, paged
@@ -38,7 +39,7 @@ from portal.models.terms import FIELD
 from portal.permissions import Permissions
 from portal.schemas import BaseContentSchema
 from portal.terms import labels_of, parse_labels, set_terms, terms_for
-from portal.text import TZ, fold, search_fold
+from portal.text import TZ, fold, format_date, search_fold
 from portal.uploads import make_upload_validator, upload_widget
 from portal.views.editing import default_apply, default_appstruct
 
@@ -615,6 +616,30 @@ def search_document(obj: LegalDocument) -> dict:
     }
 
 
+def feed_fields(request, ids: list[int]) -> dict[int, FeedFields]:
+    """Feeds of documents: number, date of issue, issuer and summary (trích yếu); the
+    document type and issuer as categories (one query)."""
+    q = select(
+        LegalDocument.id, LegalDocument.number, LegalDocument.doc_type, LegalDocument.issuer,
+        LegalDocument.issued_on, LegalDocument.summary, LegalDocument.description,
+    ).where(LegalDocument.id.in_(ids))  # fmt: skip
+    out = {}
+    for id_, number, doc_type, issuer, issued_on, summary, description in request.dbsession.execute(q).all():
+        head = [
+            request.t(_("Số ${number}", mapping={"number": number})) if number else "",
+            request.t(_("ban hành ngày ${date}", mapping={"date": format_date(issued_on)}))
+            if issued_on
+            else "",
+            issuer or "",
+        ]
+        text = ", ".join(p for p in head if p)
+        body = summary or description or ""
+        kind = request.t(DOC_TYPES[doc_type]) if doc_type in DOC_TYPES else ""
+        out[id_] = FeedFields(summary=f"{text}. {body}".strip(". ") if text else body,
+                              categories=tuple(c for c in (kind, issuer) if c))  # fmt: skip
+    return out
+
+
 def includeme(config):
     from .demo_legal import documents_loader
 
@@ -636,5 +661,13 @@ def includeme(config):
         to_appstruct=to_appstruct,
         demo=documents_loader(config.registry.settings),
         search=search_document,
+        feed=feed_fields,
+    )
+    config.add_catalogue_feeds(
+        "legal_documents",
+        "/van-ban",
+        types=("legal_document",),
+        title=_("Văn bản mới và sửa đổi"),
+        description=_("Văn bản mới ban hành hoặc vừa cập nhật."),
     )
     config.scan(__name__)

@@ -266,6 +266,7 @@ def includeme(config):
         demo=_demo,
         listing_details=_listing_details,
         search=search_document,
+        feed=_feed_fields,
     )
     config.scan(".news_views")
 
@@ -284,6 +285,12 @@ def search_document(obj: NewsArticle) -> dict:
         "agency": obj.source or "",
         "year": when.year if when else None,
     }
+
+
+def _feed_fields(request, ids):
+    from .news_views import feed_fields
+
+    return feed_fields(request, ids)
 
 
 def _listing_details(request, ids):

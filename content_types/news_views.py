@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from portal.blocks import cached_block
 from portal.downloads import blob_response
+from portal.feeds import Enclosure, FeedFields
 from portal.images import WIDTHS, rendition_response, srcset_for
 from portal.listing import may_see_clause
 from portal.models import ViewCount
@@ -315,3 +316,23 @@ def listing_details(request, ids: list[int]) -> dict[int, dict]:
         }
         for id_, path, width, height in request.dbsession.execute(q).all()
     }
+
+
+def feed_fields(request, ids: list[int]) -> dict[int, FeedFields]:
+    """What feeds show of these articles, in one query: the lead as summary, the body as
+    full content, the byline, and the original lead image as enclosure (its exact size
+    and type are on the row)."""
+    q = select(
+        NewsArticle.id, NewsArticle.path, NewsArticle.lead, NewsArticle.body, NewsArticle.byline,
+        NewsArticle.image_sha256, NewsArticle.image_mime_type, NewsArticle.image_size,
+    ).where(NewsArticle.id.in_(ids))  # fmt: skip
+    base = request.application_url
+    out = {}
+    for id_, path, lead, body, byline, sha, mime, size in request.dbsession.execute(q).all():
+        enclosure = None
+        if sha and size:
+            url = f"{base}{quote(path, safe='/-._~')}@@anh-dai-dien/goc"
+            enclosure = Enclosure(url=url, length=size, type=mime)
+        out[id_] = FeedFields(summary=" ".join((lead or "").split()), content=body or "", author=byline or "",
+                              enclosure=enclosure)  # fmt: skip
+    return out

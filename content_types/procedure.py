@@ -16,6 +16,7 @@ import deform
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, event, select
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
+from portal.feeds import FeedFields
 from portal.forms import NFCString, RichText, date_node, max_rows, text_node
 from portal.i18n import _
 from portal.models import Base, Node
@@ -502,6 +503,25 @@ def search_document(obj: Procedure) -> dict:
     }
 
 
+def feed_fields(request, ids: list[int]) -> dict[int, FeedFields]:
+    """Feeds of procedures: code, level and agency as the summary, the field as category
+    (one query)."""
+    q = select(
+        Procedure.id, Procedure.description, Procedure.code, Procedure.level, Procedure.field,
+        Procedure.implementing_agency,
+    ).where(Procedure.id.in_(ids))  # fmt: skip
+    out = {}
+    for id_, description, code, level, field, agency in request.dbsession.execute(q).all():
+        parts = [
+            request.t(_("Mã thủ tục: ${code}", mapping={"code": code})) if code else "",
+            request.t(LEVELS[level]) if level in LEVELS else "",
+            request.t(_("Cơ quan thực hiện: ${agency}", mapping={"agency": agency})) if agency else "",
+        ]
+        summary = ". ".join(p for p in (description, *parts) if p)
+        out[id_] = FeedFields(summary=summary, categories=(field,) if field else ())
+    return out
+
+
 def includeme(config):
     from .demo_procedures import load_demo
 
@@ -514,5 +534,6 @@ def includeme(config):
         to_appstruct=to_appstruct,
         demo=load_demo,
         search=search_document,
+        feed=feed_fields,
     )
     config.include(".procedure_views")

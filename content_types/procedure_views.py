@@ -14,6 +14,7 @@ from portal.downloads import blob_response
 from portal.forms import _CONTROL
 from portal.i18n import _
 from portal.permissions import Permissions
+from portal.qr import qr_key, qr_response, qr_size
 from portal.text import nfc, search_fold
 
 from .file import human_size
@@ -109,7 +110,26 @@ def procedure_view(context: Procedure, request):
         "online_title": ONLINE_LEVELS.get(context.online_level, ""),
         "validity_title": VALIDITY.get(context.validity, ""),
         "lines": lines,
+        "qr": _filing_qr(request, context),
     }
+
+
+def _filing_qr(request, context: Procedure) -> dict | None:
+    """The QR code image to the online filing page, for a citizen to scan."""
+    if not context.online_url:
+        return None
+    return {
+        "src": request.resource_url(context, "@@qr.svg", query={"v": qr_key(context.online_url)}),
+        "size": qr_size(context.online_url),
+    }
+
+
+@view_config(context=Procedure, name="qr.svg", permission=Permissions.View)
+def filing_qr_image(context: Procedure, request):
+    """/<procedure>/@@qr.svg: the QR code of the online filing address."""
+    if not context.online_url:
+        raise HTTPNotFound()
+    return qr_response(request, context.online_url)
 
 
 @view_config(context=Procedure, name="mau", permission=Permissions.View)
@@ -247,5 +267,12 @@ def includeme(config):
         permission=Permissions.View,
         anonymous_cache="procedures",
         cache_params=CATALOGUE_PARAMS,
+    )
+    config.add_catalogue_feeds(
+        "procedures",
+        CATALOGUE,
+        types=("procedure",),
+        title=_("Thủ tục hành chính mới và sửa đổi"),
+        description=_("Thủ tục hành chính mới công bố hoặc vừa cập nhật."),
     )
     config.scan(__name__)

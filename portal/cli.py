@@ -10,6 +10,7 @@
     portal reindex
     portal feeds add FOLDER URL [--publish|--pending] | list | remove ID | pull [--id ID]
     portal i18n update | check
+    portal token create USER [--name NAME] | list USER | revoke ID
 
 Errors end the command with a non-zero status and one line on stderr.
 """
@@ -29,6 +30,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import bootstrap, migrate
+from .api import cli as api_cli
 from .db import make_engine
 from .feedimport import cli as feedimport_cli
 from .permissions import GRANTABLE_ROLES
@@ -454,6 +456,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Feed import (issue 5) declares its own subcommands.
     feedimport_cli.add_parser(sub)
+    # API tokens (issue 6): shown once when created, only their hash is stored.
+    api_cli.add_parser(sub)
     return parser
 
 

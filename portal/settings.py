@@ -62,6 +62,17 @@ DEFAULTS: dict[str, str] = {
     # Feed URLs on loopback or private networks are refused (SSRF) unless this is set.
     "portal.feeds.allow_private": "false",
     "portal.reload_templates": "false",
+    # Feeds: items per feed; full content in the site-wide feeds (folders have their own
+    # flag); "domain,year" for tag: URI guids (empty: urn:uuid from the site and node id).
+    "portal.feeds.items": "20",
+    "portal.feeds.full_content": "false",
+    "portal.feeds.tag_authority": "",
+    # Seconds a feed ETag may be confirmed (304) without reading the database; 0: never.
+    "portal.feeds.fast_304_seconds": "10",
+    # WebSub hub announced in feeds and notified after publishing (empty: none).
+    "portal.websub.hub": "",
+    # URLs per sitemap file; more make /sitemap.xml an index (50,000 is the protocol's limit).
+    "portal.sitemap.max_urls": "50000",
     "retry.attempts": "3",
     "tm.annotate_user": "false",
     # A transaction manager per request, not the thread-local global one: nothing

@@ -75,6 +75,10 @@ def settings(tmp_path_factory):
             "portal.site_hotline": "0251 3800 100",
             # Views are written when a test flushes them, never by a background thread.
             "portal.views.flush_seconds": "0",
+            # Feed 304s without the database are on by default (10 s); tests change rows
+            # and move the clock without committing, so they check the validator every
+            # time, and test_feeds.py turns the shortcut on where it is the subject.
+            "portal.feeds.fast_304_seconds": "0",
         },
         environ={},
     )
@@ -222,3 +226,20 @@ def count_statements(app, connection):
         return len(statements)
 
     return _count
+
+
+@pytest.fixture
+def auth(db):
+    """auth("editor") -> headers carrying a fresh API token of that user (JSON API)."""
+    from .api_helpers import bearer, token_for
+
+    def _auth(login: str, **extra) -> dict:
+        return bearer(token_for(db, login), **extra)
+
+    return _auth
+
+
+@pytest.fixture
+def doc(app):
+    """The API's OpenAPI document, as served."""
+    return app.get("/api/v1/openapi.json").json

@@ -625,3 +625,41 @@ def test_catalogue_sorts_fields_and_titles_the_vietnamese_way(app, make):
         "Thủ tục thay đổi mục đích",
         "Cấp giấy phép xây dựng",
     ]
+
+
+def test_procedure_page_shows_a_qr_code_to_online_filing(app, make, db, as_user):
+    from xml.etree import ElementTree
+
+    proc = make(
+        "procedure", title="Đăng ký khai sinh", state="published", field="Hộ tịch",
+        online_level="toan-trinh", online_url="https://dichvucong.gov.vn/p/khai-sinh",
+    )  # fmt: skip
+    plain = make("procedure", title="Chứng thực chữ ký", state="published", field="Chứng thực")
+    page = app.get(f"/{proc.name}/")
+    img = page.html.select_one("figure.qr-code img")
+    assert img is not None and "Mã QR" in img["alt"]
+    assert img["width"] == img["height"] and int(img["width"]) > 100
+    svg = app.get(img["src"])
+    assert svg.content_type == "image/svg+xml"
+    assert "public" in svg.headers["Cache-Control"]
+    root = ElementTree.fromstring(svg.body)
+    assert root.tag.endswith("svg") and root.get("width") == img["width"]
+
+    # A new address is a new image URL (the old one may sit in caches for a day).
+    proc.online_url = "https://dichvucong.gov.vn/p/khai-sinh-moi"
+    db.flush()
+    as_user("admin")  # past the anonymous page cache, which the test's session does not bump
+    moved = app.get(f"/{proc.name}/").html.select_one("figure.qr-code img")
+    assert moved["src"] != img["src"]
+    assert app.get(moved["src"]).body != svg.body
+
+    assert app.get(f"/{plain.name}/").html.select_one("figure.qr-code") is None
+    app.get(f"/{plain.name}/@@qr.svg", status=404)
+
+
+def test_qr_code_of_an_unpublished_procedure_is_not_shown_to_anonymous(app, make):
+    proc = make(
+        "procedure", title="Thủ tục nháp", state="private", field="Hộ tịch",
+        online_level="toan-trinh", online_url="https://dichvucong.gov.vn/p/nhap",
+    )  # fmt: skip
+    app.get(f"/{proc.name}/@@qr.svg", status=404)

@@ -1,7 +1,7 @@
 """Feed import: folders' subscriptions to external RSS/Atom feeds, and imported entries.
 
 Revision ID: 0010
-Revises: 0008 (the lead re-chains it after 0009 at merge)
+Revises: 0009
 Create Date: 2026-11-25
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

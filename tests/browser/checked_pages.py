@@ -31,6 +31,8 @@ PUBLIC = [
     ("review", "/ra-soat-van-ban", "#ket-qua ~ .table-wrap tbody th[scope=row] a"),
     ("review-list", "/ra-soat-van-ban", "section[aria-labelledby=danh-muc] .item-list a"),
     ("search", "/tim-kiem?q=khai+sinh", None),
+    ("feeds", "/rss", None),
+    ("tag", "/tin-tuc/cai-cach-hanh-chinh/cchc-01/", "a.tag"),
     ("login", "/dang-nhap", None),
     ("not-found", "/khong-co-trang-nay/", None),
     ("english", "/en/contact/", None),  # an item in English: the UI around it too
@@ -41,6 +43,7 @@ EDITOR = [
     ("edit-news", "/tin-tuc/cai-cach-hanh-chinh/cchc-01/@@edit", None),
     ("add-procedure", "/thu-tuc-hanh-chinh/@@add?type=procedure", None),
     ("contents", "/tin-tuc/cai-cach-hanh-chinh/@@contents", None),
+    ("feed-subscriptions", "/tin-tuc/cai-cach-hanh-chinh/@@nguon-tin", None),
 ]
 
 

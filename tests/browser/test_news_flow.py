@@ -2,7 +2,10 @@
 caption, a reviewer publishes it, and a visitor on a phone finds it on the home page."""
 
 import io
+import urllib.request
+from urllib.parse import urljoin
 
+import feedparser
 from PIL import Image
 
 from tests.browser.test_editor_flow import log_in, log_out
@@ -69,3 +72,12 @@ def test_editor_adds_illustrated_article_reviewer_publishes_phone_visitor_reads(
         assert visitor.evaluate("document.documentElement.scrollWidth") <= 375
     finally:
         phone.close()
+
+    # And in the section's feed, which the folder page advertises.
+    page.goto(server + "/cai-cach-hanh-chinh/")
+    feed_url = page.get_attribute("head link[rel=alternate][type='application/rss+xml']", "href")
+    assert feed_url.endswith("/cai-cach-hanh-chinh/rss.xml")
+    feed = feedparser.parse(urllib.request.urlopen(urljoin(server + "/", feed_url), timeout=10).read())
+    assert feed.bozo == 0
+    assert [e.title for e in feed.entries] == ["Một cửa phường tiếp nhận hồ sơ ngày thứ Bảy"]
+    assert feed.entries[0].link == url
