@@ -208,6 +208,7 @@ FIELD_ORDER = (
     "title", "lead", "body", "image_upload", "image_remove", "image_alt", "image_caption",
     "image_credit", "video_upload", "video_remove", "video_embed_url", "byline", "source",
     "source_url", "categories", "tags", "featured", "name", "effective", "expires", "exclude_from_nav",
+    "language",
 )  # fmt: skip
 
 

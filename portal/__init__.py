@@ -40,6 +40,10 @@ def make_config(settings: dict | None = None) -> Configurator:
     config.include(".layout")  # navigation, breadcrumbs, toolbar
     config.include(".views")  # log-in, editing, contents, workflow, sharing, errors
     config.include(".feedimport")  # @@nguon-tin: folders import external RSS/Atom feeds as news
+    # JSON API v1 (/api/v1/content, types, openapi.json), JSON errors under /api/, and the
+    # users' API tokens (/tai-khoan/token); after the views so its error views take
+    # precedence under /api/ only.
+    config.include(".api")
     # Feeds, /rss, sitemap, robots.txt, WebSub: after the views (config.add_fixed_page),
     # before the types, which declare their catalogue feeds with config.add_catalogue_feeds.
     config.include(".feeds")

@@ -5,6 +5,10 @@ once and kept until the first of: the next content change (the site's
 generation moves), the next scheduled publication or expiry anywhere in the
 site, or a short time-to-live (view counts move without a content change).
 Logged-in users always get fresh blocks: what they may see differs.
+
+Every entry is keyed by the request's locale too: a page (or a block holding
+translated labels) rendered for an English visitor is never served to a
+Vietnamese one, nor the reverse.
 """
 
 from __future__ import annotations
@@ -68,7 +72,8 @@ def cached_block(request, name, load, *, ttl: int = 60, key_extra=()):
         return load()
     cache: BlockCache = request.registry[KEY]
     info = request.site_info
-    key = (info.root.site_id, name, *key_extra)
+    # The locale: the cookie, or the item's language, read without a query.
+    key = (info.root.site_id, request.locale_name, name, *key_extra)
     now = utcnow()
     value = cache.get(key, info.generation, now)
     if value is not None:

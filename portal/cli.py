@@ -9,6 +9,8 @@
     portal site add NAME [--title T] [--host H ...] | list
     portal reindex
     portal feeds add FOLDER URL [--publish|--pending] | list | remove ID | pull [--id ID]
+    portal i18n update | check
+    portal token create USER [--name NAME] | list USER | revoke ID
 
 Errors end the command with a non-zero status and one line on stderr.
 """
@@ -28,6 +30,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import bootstrap, migrate
+from .api import cli as api_cli
 from .db import make_engine
 from .feedimport import cli as feedimport_cli
 from .permissions import GRANTABLE_ROLES
@@ -336,6 +339,44 @@ def cmd_site(args, settings) -> None:
         print(f"Đã tạo trang '{args.name}' cho: {', '.join(hosts) or '(chưa có tên miền)'}.")
 
 
+def cmd_i18n(args, settings) -> None:
+    """Extract the UI strings (Babel) into portal/locale/portal.pot and each language's
+    portal.po, or check that every one is translated (see portal/i18n_catalog.py)."""
+    from pathlib import Path
+
+    from . import i18n_catalog as cat
+
+    locale_dir = Path(args.locale_dir) if args.locale_dir else cat.LOCALE_DIR
+    if not locale_dir.is_dir():
+        raise CLIError(f"không có thư mục bản dịch: {locale_dir}")
+    if args.i18n_command == "update":
+        for locale, (total, added, dropped) in cat.update(locale_dir=locale_dir).items():
+            left = len(cat.check(locale, locale_dir=locale_dir).untranslated)
+            print(f"{locale}: {total} chuỗi, {added} mới, {dropped} bỏ; còn {left} chưa dịch.")
+        return
+    messages = cat.extract()
+    failures = []
+    pot = cat.pot_path(locale_dir)
+    if not pot.exists() or pot.read_text(encoding="utf-8") != cat.pot_text(messages):
+        failures.append("portal.pot chưa cập nhật theo mã nguồn (chạy: portal i18n update)")
+    for locale in cat.target_locales(locale_dir):
+        problems = cat.check(locale, locale_dir=locale_dir, messages=messages)
+        for msgid in problems.untranslated:
+            print(f"{locale}: chưa dịch: {msgid}")
+        for msgid in problems.bad_placeholders:
+            print(f"{locale}: biến ${{...}} không khớp: {msgid}")
+        if problems.untranslated or problems.bad_placeholders:
+            missing = len(problems.missing_msgids)
+            hint = f" ({missing} chưa có trong tệp: chạy portal i18n update)" if missing else ""
+            failures.append(
+                f"{locale}: {len(problems.untranslated)} chuỗi chưa dịch{hint}, "
+                f"{len(problems.bad_placeholders)} sai biến trong {cat.po_path(locale, locale_dir)}"
+            )
+    if failures:
+        raise CLIError("; ".join(failures))
+    print(f"Đã dịch đủ {len(messages)} chuỗi: {', '.join(cat.target_locales(locale_dir))}.")
+
+
 SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
@@ -403,8 +444,20 @@ def build_parser() -> argparse.ArgumentParser:
     ssub.add_parser("list")
     site.set_defaults(func=cmd_site)
 
+    i18n = sub.add_parser("i18n", help="trích chuỗi giao diện (Babel), kiểm tra bản dịch")
+    isub = i18n.add_subparsers(dest="i18n_command", required=True)
+    for name, text in (
+        ("update", "cập nhật portal.pot và portal.po của mỗi ngôn ngữ"),
+        ("check", "báo lỗi nếu còn chuỗi chưa dịch"),
+    ):
+        p = isub.add_parser(name, help=text)
+        p.add_argument("--locale-dir", default="", help="thư mục bản dịch (mặc định: portal/locale)")
+    i18n.set_defaults(func=cmd_i18n)
+
     # Feed import (issue 5) declares its own subcommands.
     feedimport_cli.add_parser(sub)
+    # API tokens (issue 6): shown once when created, only their hash is stored.
+    api_cli.add_parser(sub)
     return parser
 
 

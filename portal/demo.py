@@ -22,8 +22,12 @@ F = "folder"
 L = "link"
 S = "service_link"
 
-# Folders that hold blocks rather than pages to browse.
-HIDDEN_FROM_NAV = {"dich-vu-cong"}
+# Folders that hold blocks rather than pages to browse (the English section is
+# reached from the language switch's home, not from the Vietnamese menu).
+HIDDEN_FROM_NAV = {"dich-vu-cong", "en"}
+# Sections written in English (ND 42/2022: the structure and contact pages): the
+# items are in English (nodes.language), so is the UI around them.
+ENGLISH = {"en"}
 
 # (type, name, title, description, body or children)
 DEMO = [
@@ -272,6 +276,49 @@ DEMO = [
         "Địa chỉ, điện thoại và thư điện tử của cơ quan.",
         "<p>Mọi ý kiến xin gửi về Văn phòng Ủy ban nhân dân trong giờ hành chính.</p>",
     ),
+    (
+        F,
+        "en",
+        "English",
+        "Information about the People's Committee in English.",
+        [
+            (
+                P,
+                "about",
+                "About the People's Committee",
+                "Functions and duties of the People's Committee.",
+                "<p>The People's Committee is the local state administrative body. It enforces the "
+                "Constitution, the law and the resolutions of the People's Council at the same level.</p>"
+                "<h2>Main duties</h2><ul><li>Planning and carrying out the yearly socio-economic "
+                "development plan;</li><li>Managing land, natural resources, the environment and "
+                "construction;</li><li>Handling administrative procedures for citizens and businesses "
+                "at the One-Stop Shop;</li><li>Receiving citizens and settling complaints, denunciations "
+                "and petitions.</li></ul>",
+            ),
+            (
+                P,
+                "organisation",
+                "Organisational structure",
+                "Leaders and specialised divisions.",
+                "<table><thead><tr><th>Name</th><th>Position</th><th>Telephone</th></tr></thead>"
+                "<tbody><tr><td>Trần Văn An</td><td>Chairman</td><td>0251 3800 101</td></tr>"
+                "<tr><td>Lê Thị Bình</td><td>Vice Chairwoman</td><td>0251 3800 102</td></tr>"
+                "<tr><td>Phạm Quốc Cường</td><td>Vice Chairman</td><td>0251 3800 103</td></tr>"
+                "</tbody></table><h2>Divisions</h2><ul><li>Office of the People's Council and "
+                "People's Committee</li><li>Economic Division</li><li>Culture and Social Affairs "
+                "Division</li></ul>",
+            ),
+            (
+                P,
+                "contact",
+                "Contact",
+                "Address, telephone and email of the People's Committee.",
+                "<p>Please send your comments and questions to the Office of the People's Committee "
+                "during office hours (Monday to Friday, 7:30–11:30 and 13:30–17:00).</p>"
+                "<p>Address, hotline and email are shown at the bottom of every page.</p>",
+            ),
+        ],
+    ),
 ]
 
 
@@ -301,7 +348,7 @@ def load_demo(db: Session, types: TypeRegistry, root: Node, owner: User | None) 
     created = 0
     now = utcnow()
 
-    def walk(parent: Node, entries, offset: int) -> None:
+    def walk(parent: Node, entries, offset: int, language: str = "vi") -> None:
         nonlocal created
         for i, (type_name, name, title, description, payload) in enumerate(entries):
             node = _find(db, parent, name)
@@ -315,6 +362,7 @@ def load_demo(db: Session, types: TypeRegistry, root: Node, owner: User | None) 
                     owner_id=owner.id if owner else None,
                     created=when,
                     modified=when,
+                    language="en" if name in ENGLISH else language,
                 )
                 if type_name in (P, N):
                     node.body = payload
@@ -331,7 +379,7 @@ def load_demo(db: Session, types: TypeRegistry, root: Node, owner: User | None) 
                 publish(db, node, owner, when)
                 created += 1
             if type_name == F:
-                walk(node, payload, offset + 3 * i)
+                walk(node, payload, offset + 3 * i, node.language)
 
     walk(root, DEMO, 0)
     db.flush()

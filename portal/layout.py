@@ -7,12 +7,13 @@ reason a CMS page is slow).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from pyramid.csrf import get_csrf_token
 from pyramid.events import BeforeRender, subscriber
 
 from . import listing, tree
-from .i18n import _
+from .i18n import AVAILABLE_KEY, LANGUAGE_NAMES, _
 from .models import Node, utcnow
 from .permissions import Permissions
 from .text import format_date, format_datetime
@@ -23,6 +24,13 @@ class NavItem:
     title: str
     url: str
     active: bool
+
+
+@dataclass
+class LanguageLink:
+    code: str
+    title: str
+    url: str
 
 
 @dataclass
@@ -37,14 +45,21 @@ class Layout:
     def __init__(self, request):
         self.request = request
         s = request.registry.settings
-        self.site_name = s["portal.site_name"]
+        # Pages in another language show the settings' translation when there is one
+        # (``portal.site_name_en``...).
+        locale = request.locale_name
+
+        def setting(key: str) -> str:
+            return s.get(f"{key}_{locale}") or s[key]
+
+        self.site_name = setting("portal.site_name")
         # Sites other than the default one show their own name. Read only if the root
         # was already found: the layout must not query (error pages render it too).
         info = request.__dict__.get("site_info")
         if info is not None and info.name != "default" and info.title:
             self.site_name = info.title
-        self.site_level = s["portal.site_level"]
-        self.address = s["portal.site_address"]
+        self.site_level = setting("portal.site_level")
+        self.address = setting("portal.site_address")
         self.hotline = s["portal.site_hotline"]
         self.email = s["portal.site_email"]
 
@@ -141,6 +156,22 @@ class Layout:
         wf = self.request.content_types.workflow_for(context)
         st = wf.states.get(context.state)
         return st.title if st else context.state
+
+    def language_switch(self) -> list[LanguageLink]:
+        """Links to this page in the other languages, each named in its own language."""
+        request = self.request
+        current = request.locale_name
+        # An error page sends back home: its text must not depend on the URL (a 404
+        # for a hidden item reads exactly like one for a missing item).
+        came_from = "/" if request.__dict__.get("exception") is not None else request.path_qs
+        query = urlencode({"came_from": came_from})
+        return [
+            LanguageLink(
+                code, LANGUAGE_NAMES.get(code, code), f"{request.route_url('language', code=code)}?{query}"
+            )
+            for code in request.registry.get(AVAILABLE_KEY, ())
+            if code != current
+        ]
 
     def flash(self) -> list[str]:
         # Reading the session only when a message may be waiting keeps

@@ -82,6 +82,34 @@ def candidate_paths(segments: list[str]) -> list[str]:
     return paths
 
 
+def lookup(request, root: Node, names: list[str]) -> tuple[Node, list[str]]:
+    """The longest chain of existing nodes along ``names`` from ``root``, loaded in ONE
+    query: (the last node, the names traversed). A node on the way that the user may
+    not view is a 404. The traverser and the JSON API resolve paths with it."""
+    paths = candidate_paths(names)[1:]
+    found: dict[str, Node] = {}
+    if paths:
+        rows = request.dbsession.scalars(
+            select(Node).where(Node.site_id == root.site_id, Node.path.in_(paths))
+        )
+        found = {n.path: n for n in rows}
+
+    context: Node = root
+    if not request.has_permission(Permissions.View, context):
+        raise HTTPNotFound()
+    traversed: list[str] = []
+    for path, name in zip(paths, names, strict=True):
+        node = found.get(path)
+        if node is None:
+            break
+        node.__parent__ = context
+        if not request.has_permission(Permissions.View, node):
+            raise HTTPNotFound()
+        context = node
+        traversed.append(name)
+    return context, traversed
+
+
 @implementer(ITraverser)
 class NodeTraverser:
     def __init__(self, root: Node):
@@ -97,27 +125,7 @@ class NodeTraverser:
                 break
             names.append(seg)
         # Longest possible chain of nodes: stop at the first view-looking name.
-        paths = candidate_paths(names)[1:]
-        found: dict[str, Node] = {}
-        if paths:
-            rows = request.dbsession.scalars(
-                select(Node).where(Node.site_id == self.root.site_id, Node.path.in_(paths))
-            )
-            found = {n.path: n for n in rows}
-
-        context: Node = self.root
-        if not request.has_permission(Permissions.View, context):
-            raise HTTPNotFound()
-        traversed: list[str] = []
-        for path, name in zip(paths, names, strict=True):
-            node = found.get(path)
-            if node is None:
-                break
-            node.__parent__ = context
-            if not request.has_permission(Permissions.View, node):
-                raise HTTPNotFound()
-            context = node
-            traversed.append(name)
+        context, traversed = lookup(request, self.root, names)
         rest = segments[len(traversed) :]
         view_name = ""
         subpath: tuple[str, ...] = ()

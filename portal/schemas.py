@@ -5,8 +5,19 @@ from __future__ import annotations
 import colander
 import deform
 
-from .forms import CSRFSchema, LocalDateTime, NFCString, datetime_widget, slug_validator
+from .forms import CSRFSchema, LocalDateTime, NFCString, datetime_widget, select_node, slug_validator
 from .i18n import _
+
+# The languages an item may be written in; an item in English shows the site's
+# labels in English too (portal.i18n.negotiate_locale).
+LANGUAGES = {"vi": _("Tiếng Việt"), "en": _("Tiếng Anh")}
+
+
+@colander.deferred
+def default_language(node, kw):
+    """A new item is written in its folder's language."""
+    language = getattr(kw.get("context"), "language", None)
+    return language if kw.get("mode") == "add" and language in LANGUAGES else "vi"
 
 
 class BaseContentSchema(CSRFSchema):
@@ -43,6 +54,13 @@ class BaseContentSchema(CSRFSchema):
         title=_("Ẩn khỏi thanh điều hướng"),
         missing=False,
         widget=deform.widget.CheckboxWidget(),
+    )
+    language = select_node(
+        _("Ngôn ngữ"),
+        LANGUAGES,
+        default=default_language,
+        missing="vi",
+        description=_("Trang viết bằng tiếng Anh hiển thị giao diện bằng tiếng Anh."),
     )
 
     def validate_more(self, node, appstruct):

@@ -2,11 +2,13 @@
 
 Identity comes from a signed session cookie holding a random token whose hash
 is a row in ``login_sessions``: log-out deletes the row, so a copied cookie is
-worthless afterwards. Permission on a node comes from
-its workflow state (state -> permission -> roles) and the roles the user holds
-there: local roles granted on the node or any ancestor (site-wide roles are
-local roles on the site root) to the user or one of their groups, plus Owner
-on what they own. A user's local roles are loaded once per request.
+worthless afterwards. Under /api/ it may instead come from an API token sent as
+"Authorization: Bearer pt_..." (``portal.api.tokens``), with the same permissions.
+Permission on a node comes from its workflow state (state -> permission -> roles)
+and the roles the user holds there: local roles granted on the node or any
+ancestor (site-wide roles are local roles on the site root) to the user or one
+of their groups, plus Owner on what they own. A user's local roles are loaded
+once per request.
 """
 
 from __future__ import annotations
@@ -92,6 +94,9 @@ class Identity:
     principals: list[str]
     # (path, role) for every local role held by the user or their groups.
     local_roles: list[tuple[str, str]]
+    # "cookie" or "bearer": bearer requests carry no ambient credential, so they need
+    # no CSRF token (portal.api checks it for cookie-authenticated writes).
+    via: str = "cookie"
 
     def roles_at(self, node: Node) -> set[str]:
         roles = {role for path, role in self.local_roles if node.path.startswith(path)}
@@ -100,12 +105,40 @@ class Identity:
         return roles
 
 
-def load_identity(request) -> Identity | None:
+API_PREFIX = "/api/"
+
+
+def bearer_token(request) -> str | None:
+    """The token of an "Authorization: Bearer ..." header on an API URL, else None.
+
+    Only the API takes bearer tokens: HTML pages and forms stay cookie-only."""
+    if not request.path_info.startswith(API_PREFIX):
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, value = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return value.strip()
+
+
+def _bearer_user(request, secret: str) -> User | None:
+    from .api.tokens import find_user, touch
+
+    found = find_user(request.dbsession, secret)
+    if found is None:
+        # The API answers 401 rather than treating the caller as anonymous.
+        request.environ["portal.bad_token"] = True
+        return None
+    user, token = found
+    touch(request.dbsession, token)
+    return user
+
+
+def _cookie_user(request) -> User | None:
     token = request.session.get("token") if "portal_session" in request.cookies else None
     if not token or not isinstance(token, str):
         return None
-    db = request.dbsession
-    row = db.execute(
+    row = request.dbsession.execute(
         select(User, LoginSession.password_stamp)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.token_hash == _token_hash(token), LoginSession.expires > utcnow())
@@ -115,6 +148,16 @@ def load_identity(request) -> Identity | None:
     user, stamp = row
     if not user.active or not hmac.compare_digest(stamp, password_stamp(user)):
         return None
+    return user
+
+
+def load_identity(request) -> Identity | None:
+    secret = bearer_token(request)
+    via = "bearer" if secret is not None else "cookie"
+    user = _bearer_user(request, secret) if secret is not None else _cookie_user(request)
+    if user is None:
+        return None
+    db = request.dbsession
     groups = db.scalars(select(GroupMember.group_id).where(GroupMember.user_id == user.id)).all()
     principals = [user.principal] + [f"group:{g}" for g in groups]
     site_id = request.root_node.site_id
@@ -128,6 +171,7 @@ def load_identity(request) -> Identity | None:
         display_name=user.display_name,
         principals=principals,
         local_roles=[tuple(r) for r in rows],
+        via=via,
     )
 
 

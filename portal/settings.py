@@ -31,6 +31,10 @@ DEFAULTS: dict[str, str] = {
     "portal.site_hotline": "",
     "portal.site_email": "",
     "portal.default_locale": "vi",
+    # The site's name, level and address on pages in English (empty: as above).
+    "portal.site_name_en": "",
+    "portal.site_level_en": "",
+    "portal.site_address_en": "",
     "portal.session_secure": "false",
     "portal.session_max_age": "28800",
     "portal.login.max_failures_per_account": "5",

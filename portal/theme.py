@@ -27,6 +27,12 @@ def security_headers(event):
         # Pages seen with a session (logged-in users, forms) are never stored
         # by a shared cache.
         headers["Cache-Control"] = "private, no-store"
+    if event.response.content_type == "text/html":
+        # A page's language follows the portal_lang cookie (the language switch):
+        # a shared cache must not hand an English page to a Vietnamese visitor.
+        vary = list(event.response.vary or ())
+        if "Cookie" not in vary:
+            event.response.vary = (*vary, "Cookie")
 
 
 def includeme(config):

@@ -17,8 +17,8 @@ from .text import slugify
 
 # Names that would shadow a fixed route or a view on the site root.
 RESERVED_NAMES = frozenset(
-    {"static", "api", "dang-nhap", "dang-xuat", "tim-kiem", "rss", "rss.xml", "atom.xml",
-     "sitemap.xml", "robots.txt", "favicon.ico", "deform-static"}
+    {"static", "api", "dang-nhap", "dang-xuat", "ngon-ngu", "tim-kiem", "rss", "rss.xml", "atom.xml",
+     "sitemap.xml", "robots.txt", "favicon.ico", "deform-static", "tai-khoan"}
 )  # fmt: skip
 
 

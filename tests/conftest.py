@@ -226,3 +226,20 @@ def count_statements(app, connection):
         return len(statements)
 
     return _count
+
+
+@pytest.fixture
+def auth(db):
+    """auth("editor") -> headers carrying a fresh API token of that user (JSON API)."""
+    from .api_helpers import bearer, token_for
+
+    def _auth(login: str, **extra) -> dict:
+        return bearer(token_for(db, login), **extra)
+
+    return _auth
+
+
+@pytest.fixture
+def doc(app):
+    """The API's OpenAPI document, as served."""
+    return app.get("/api/v1/openapi.json").json

@@ -4,9 +4,11 @@ from .meta import Base, UTCDateTime, utcnow
 from .node import LocalRole, Node, SiteRoot, ViewCount, WorkflowHistory
 from .site import Site, SiteHost
 from .terms import Attachment, Term
+from .tokens import ApiToken
 from .users import Group, GroupMember, LoginSession, LoginThrottle, User
 
 __all__ = [
+    "ApiToken",
     "Attachment",
     "Base",
     "Group",

@@ -15,4 +15,5 @@ def includeme(config):
     config.add_directive("add_fixed_page", add_fixed_page)
     config.add_route("login", "/dang-nhap")
     config.add_route("logout", "/dang-xuat")
+    config.add_route("language", "/ngon-ngu/{code}")
     config.scan(__name__)

@@ -46,7 +46,7 @@ def default_appstruct(obj: Node, schema: colander.SchemaNode) -> dict:
 
 # The fields every type shares about where and when an item shows: last in every form,
 # after what the item says.
-PUBLISHING_FIELDS = ("name", "effective", "expires", "exclude_from_nav")
+PUBLISHING_FIELDS = ("name", "effective", "expires", "exclude_from_nav", "language")
 
 
 def build_schema(request, info: TypeInfo, context: Node, mode: str, obj: Node | None = None):

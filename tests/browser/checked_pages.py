@@ -35,6 +35,7 @@ PUBLIC = [
     ("tag", "/tin-tuc/cai-cach-hanh-chinh/cchc-01/", "a.tag"),
     ("login", "/dang-nhap", None),
     ("not-found", "/khong-co-trang-nay/", None),
+    ("english", "/en/contact/", None),  # an item in English: the UI around it too
 ]
 
 EDITOR = [
