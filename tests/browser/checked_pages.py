@@ -31,6 +31,8 @@ PUBLIC = [
     ("review", "/ra-soat-van-ban", "#ket-qua ~ .table-wrap tbody th[scope=row] a"),
     ("review-list", "/ra-soat-van-ban", "section[aria-labelledby=danh-muc] .item-list a"),
     ("search", "/tim-kiem?q=khai+sinh", None),
+    ("search-filtered", "/tim-kiem?q=thu+tuc&loai=procedure", None),
+    ("search-did-you-mean", "/tim-kiem?q=thu+tuc+ho+tihc", None),
     ("login", "/dang-nhap", None),
     ("not-found", "/khong-co-trang-nay/", None),
 ]
@@ -40,6 +42,7 @@ EDITOR = [
     ("edit-news", "/tin-tuc/cai-cach-hanh-chinh/cchc-01/@@edit", None),
     ("add-procedure", "/thu-tuc-hanh-chinh/@@add?type=procedure", None),
     ("contents", "/tin-tuc/cai-cach-hanh-chinh/@@contents", None),
+    ("search-zero-results", "/quan-tri/tim-kiem-khong-ket-qua", None),
 ]
 
 
