@@ -2,16 +2,21 @@
 
 A deterministic Vietnamese document generator (seeded), N documents indexed through
 each engine's ``apply`` in batches of 1,000, then the same queries typed without
-diacritics (at least 200) timed one by one with snippets, as an anonymous visitor.
+diacritics (at least 200) timed one by one as an anonymous visitor, the way
+/tim-kiem runs them: first page with highlighted snippets and the facet counts (type,
+field, agency, year). Suggestions as you type (a prefix of the same queries) are
+timed too.
 
     python bench/bench_search.py [--docs 10000] [--queries 200] [--engines tantivy whoosh]
 
-A first cut of issue 4's bench/search (no HTTP, no database: the engines alone).
+The engines alone (no HTTP, no database).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import random
 import statistics
 import sys
@@ -65,25 +70,41 @@ def run(name: str, n: int, nq: int) -> None:
                 engine.apply(docs[i : i + 1000], [])
         took = time.perf_counter() - start
         access = Access(now=int(time.time()))
-        times = []
-        for q in queries(nq):
+        texts = queries(nq)
+        times, found = [], 0
+        for q in texts:
             t = time.perf_counter()
-            engine.search(parse_query(q), site_id=1, access=access, per_page=10)
+            results = engine.search(parse_query(q), site_id=1, access=access, per_page=10, facets=True)
             times.append((time.perf_counter() - t) * 1000)
-        times.sort()
-        p95 = times[int(len(times) * 0.95) - 1]
+            found += bool(results.hits and results.hits[0].snippet_html and results.facets)
+        typed = []
+        for q in texts:
+            prefix = q[: max(2, len(q) - 2)]  # a word still being typed
+            t = time.perf_counter()
+            engine.suggest_titles(prefix, site_id=1, access=access, limit=8)
+            typed.append((time.perf_counter() - t) * 1000)
         print(
-            f"{name:8} {n:>7} docs  {n / took:8.0f} docs/s   queries: "
-            f"median {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms"
+            f"{name:8} {n:>7} docs  {n / took:8.0f} docs/s   {len(texts)} queries ({found} with hits): "
+            f"median {statistics.median(times):7.1f} ms  p95 {p95(times):7.1f} ms   "
+            f"suggestions: median {statistics.median(typed):6.1f} ms  p95 {p95(typed):6.1f} ms",
+            flush=True,
         )
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(len(ordered) * 0.95) - 1)]
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--docs", type=int, default=10_000, help="documents to index (N)")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--engines", nargs="+", default=["tantivy", "whoosh"])
     args = parser.parse_args()
+    # Other work on the machine slows every figure: say how busy it was.
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"{os.cpu_count()} CPUs, load average at start {load}", flush=True)
     for name in args.engines:
         run(name, args.docs, args.queries)
 

@@ -389,6 +389,9 @@ def load_demo(db: Session, types: TypeRegistry, root: Node, owner: User | None) 
         if loader is not None:
             created += loader(db, types, root, owner)
             db.flush()
+    for hook in getattr(types, "demo_hooks", ()):
+        created += hook(db, types, root, owner)
+        db.flush()
     return created
 
 

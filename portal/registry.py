@@ -61,6 +61,9 @@ class TypeRegistry:
         self.settings = settings if settings is not None else {}
         self.by_name: dict[str, TypeInfo] = {}
         self.by_model: dict[type, TypeInfo] = {}
+        # Demo data of packages that are not content types (search's synonym list):
+        # ``hook(db, types, root, owner) -> int``, run by ``demo.load_demo`` after the types'.
+        self.demo_hooks: list = []
 
     def register(self, info: TypeInfo) -> None:
         self.by_name[info.name] = info

@@ -6,7 +6,11 @@
   (``portal.search.engine = whoosh``), each indexing under ``<data dir>/index/<engine>/``;
 - ``models``/``outbox``: the ``search_outbox`` table written with every content change
   and applied to the index after commit, replayed at start-up, ``portal reindex``;
-- ``views``: ``/tim-kiem`` and ``/api/v1/search``.
+- ``views``: ``/tim-kiem`` (facets, filters, "did you mean"), ``/api/v1/search``,
+  ``/tim-kiem/goi-y`` (titles as you type);
+- ``synonyms``: the site's synonym list, expanding queries; ``spelling``: corrections
+  from the index's words; ``zero``: queries that found nothing, written in batches;
+- ``admin_views``: ``/quan-tri/tu-dong-nghia`` and ``/quan-tri/tim-kiem-khong-ket-qua``.
 
 Content types declare what they contribute with ``add_content_type(..., search=fn)``,
 ``fn(node) -> dict`` (title, description, body as plain text, field, agency, year); this
@@ -40,6 +44,11 @@ def includeme(config):
     # For the ``portal`` command, which does not import this package.
     registry["portal.search.reindex"] = lambda: reindex_all(registry)
     registry["portal.search.apply_pending"] = lambda: apply_pending(registry)
+    config.include(".zero")
     config.include(".views")
+    config.include(".admin_views")
+    from .synonyms import seed_demo
+
+    registry["portal.types"].demo_hooks.append(seed_demo)
     # After every type is registered (adapters) and the database is configured.
     config.action(("portal.search.start_up",), lambda: start_up(registry), order=1000)

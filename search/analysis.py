@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -27,6 +28,18 @@ MAX_CLAUSES = 16  # words or phrases kept from one query
 MAX_TOKEN_CHARS = 40  # longer "words" are noise (and tantivy drops them)
 
 
+# Precomposed Latin letters -> their folded letter, one character for one, so a folded
+# text keeps the offsets of the original (str.translate runs in C).
+_FOLD_TABLE = {
+    ord(c): f
+    for c in map(chr, [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)])
+    if len(f := fold(c)) == 1 and f != c
+}
+
+
+_MARKS = re.compile("[\u0300-\u036f]")  # combining diacritical marks
+
+
 def normalize(text: str | None) -> str:
     """NFC and lower case: the accented form."""
     return unicodedata.normalize("NFC", text or "").lower()
@@ -34,7 +47,10 @@ def normalize(text: str | None) -> str:
 
 def tokens(text: str | None) -> list[str]:
     """Accented syllable tokens."""
-    return [t for t in _TOKEN.findall(normalize(text)) if len(t) <= MAX_TOKEN_CHARS]
+    found = _TOKEN.findall(normalize(text))
+    if found and max(map(len, found)) > MAX_TOKEN_CHARS:  # rare: the check runs in C
+        found = [t for t in found if len(t) <= MAX_TOKEN_CHARS]
+    return found
 
 
 @lru_cache(maxsize=65536)
@@ -56,6 +72,17 @@ def folded_field(text: str | None) -> str:
     return " ".join(folded_tokens(text))
 
 
+def both_fields(text: str | None) -> tuple[str, str]:
+    """``(accented_field(text), folded_field(text))``, tokenised once: what indexing
+    needs, fast (folding is a decomposition and one regex, both in C)."""
+    found = tokens(text)
+    accented = " ".join(found)
+    folded = _MARKS.sub("", unicodedata.normalize("NFD", accented.replace("đ", "d")))
+    if not folded.isascii():  # letters beyond the table: fold word by word, the slow way
+        folded = " ".join(fold_token(t) for t in found)
+    return accented, folded
+
+
 # --- queries ---------------------------------------------------------------------------
 
 
@@ -66,10 +93,18 @@ class Clause:
     tokens: list[str]
     phrase: bool = False
     negated: bool = False
+    # Other ways to say the same (synonyms, abbreviations): accented token lists, each
+    # matched as a phrase when longer than one token. Added by ``synonyms.expand``.
+    alternatives: list[list[str]] = field(default_factory=list)
 
     @property
     def folded(self) -> list[str]:
         return [fold_token(t) for t in self.tokens]
+
+    @property
+    def variants(self) -> list[list[str]]:
+        """The clause's own tokens first, then its alternatives."""
+        return [self.tokens, *self.alternatives]
 
 
 @dataclass
@@ -85,7 +120,7 @@ class ParsedQuery:
 
     def positive_folded(self) -> set[str]:
         """Folded tokens the results may contain: what snippets highlight."""
-        return {t for g in self.groups for c in g if not c.negated for t in c.folded}
+        return {fold_token(t) for g in self.groups for c in g if not c.negated for v in c.variants for t in v}
 
     def positive_tokens(self) -> list[str]:
         seen: list[str] = []
@@ -167,26 +202,76 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+_HEAD_CHARS = 3000
+
+
+@lru_cache(maxsize=1024)
+def _wanted_pattern(wanted: frozenset) -> re.Pattern:
+    words = sorted(wanted, key=len, reverse=True)
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, words)) + r")(?![^\W_])")
+
+
+def _spans(text: str, wanted: set[str]) -> list[tuple[int, int, str]]:
+    """(start, end, folded word) of the words of ``text`` whose folded form is wanted."""
+    if not wanted:
+        return []
+    folded = text.translate(_FOLD_TABLE).lower()
+    if len(folded) != len(text):  # offsets would not hold: word by word
+        return [s for m in _TOKEN.finditer(text) if (s := _span(m, wanted))]
+    # Vietnamese: one regex pass in C over the folded text for the ASCII words ...
+    ascii_words = frozenset(w for w in wanted if w.isascii())
+    spans = []
+    if ascii_words:
+        spans = [(m.start(), m.end(), m.group()) for m in _wanted_pattern(ascii_words).finditer(folded)]
+    if not folded.isascii():
+        # ... and word by word for words with letters the table does not fold.
+        spans += [s for m in _OTHER_WORD.finditer(folded) if (s := _span(m, wanted, text))]
+        spans.sort()
+    return spans
+
+
+# A word with a letter beyond ASCII (in a folded text, one the table did not fold).
+_OTHER_WORD = re.compile(r"[^\W_]*[^\x00-\x7f\W_][^\W_]*")
+
+
+def _span(m: re.Match, wanted: set[str], text: str | None = None):
+    word = fold_token((text[m.start() : m.end()] if text is not None else m.group()).lower())
+    return (m.start(), m.end(), word) if word in wanted else None
+
+
 def highlight(text: str, wanted: set[str], *, width: int = 240, whole: bool = False) -> str | None:
     """HTML: ``text`` escaped, with the syllables whose folded form is in ``wanted`` in
     <mark>; cut to the ``width`` characters around the most matches unless ``whole``.
     None when nothing matches (and not ``whole``)."""
     text = unicodedata.normalize("NFC", text or "")
-    spans = []
-    for m in _TOKEN.finditer(text):
-        folded = fold_token(m.group().lower())
-        if folded in wanted:
-            spans.append((m.start(), m.end(), folded))
+    spans = None
+    if not whole and len(text) > _HEAD_CHARS:
+        # Most texts have every wanted word near their start: look there first.
+        head = text.rfind(" ", 0, _HEAD_CHARS)
+        spans = _spans(text[:head], wanted) if head > 0 else None
+        if spans is not None and len({t for _s, _e, t in spans}) < len(wanted):
+            spans = None
+    if spans is None:
+        spans = _spans(text, wanted)
     if whole:
         start, end = 0, len(text)
     else:
         if not spans:
             return None
-        best, best_score = 0, -1
-        for i, (s, _e, _t) in enumerate(spans):
-            window = {t for (s2, _e2, t) in spans[i:] if s2 < s + width}
-            if len(window) > best_score:
-                best, best_score = i, len(window)
+        # The first window of ``width`` characters with the most different words (a
+        # sliding window: long texts have hundreds of matches of a common word).
+        best, best_score, j, inside = 0, -1, 0, Counter()
+        for i, (s, _e, t) in enumerate(spans):
+            while j < len(spans) and spans[j][0] < s + width:
+                inside[spans[j][2]] += 1
+                j += 1
+            if len(inside) > best_score:
+                best, best_score = i, len(inside)
+                if best_score == len(wanted):
+                    break
+            inside[t] -= 1
+            if not inside[t]:
+                del inside[t]
         anchor = spans[best][0]
         start = max(0, anchor - width // 4)
         if start:

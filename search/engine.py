@@ -31,11 +31,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import ParsedQuery, highlight
+from .analysis import MAX_CLAUSES, ParsedQuery, folded_tokens, highlight
 
 FAR_FUTURE = 253402300799  # 9999-12-31T23:59:59Z: no end
 STORED_TEXT_CHARS = 20_000  # of the body kept for snippets (all of it is indexed)
 FACETS = ("type", "field", "agency", "year")
+FACET_SIZE = 50  # values counted per facet: the most frequent
+VOCABULARY_MIN_AGE = 30.0  # seconds
 
 
 @dataclass
@@ -101,6 +103,9 @@ class Results:
     total: int = 0
     page: int = 1
     per_page: int = 10
+    # Facet name -> [(value, count)] over every visible match (not just this page);
+    # filled when asked for (``search(..., facets=True)``).
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -191,8 +196,47 @@ class SearchEngine(ABC):
 
     @abstractmethod
     def _search(
-        self, query: ParsedQuery, *, site_id: int, access: Access, filters: dict, offset: int, limit: int
-    ) -> tuple[list[RawHit], int]: ...
+        self,
+        query: ParsedQuery,
+        *,
+        site_id: int,
+        access: Access,
+        filters: dict,
+        offset: int,
+        limit: int,
+        facets: bool = False,
+    ) -> tuple[list[RawHit], int, dict[str, dict]]:
+        """Hits of the page, the total and, when ``facets``, value -> count per facet
+        over the whole visible, filtered match set."""
+
+    @abstractmethod
+    def _prefix_titles(
+        self, words: list[str], prefix: str, *, site_id: int, access: Access, limit: int
+    ) -> list[dict]:
+        """Stored ``title`` and ``path`` of visible documents whose folded title has
+        every folded word in ``words`` and a word starting with ``prefix``."""
+
+    @abstractmethod
+    def _terms(self) -> dict[str, int]:
+        """Every folded term of the title and text fields -> its document frequency."""
+
+    @abstractmethod
+    def _version(self):
+        """Changes whenever the index does (in any process): keys caches of ``_terms``."""
+
+    def vocabulary(self) -> dict[str, int]:
+        """Folded words of the index with their document frequencies (for "did you
+        mean"; counts are over every document, so what is suggested must be checked
+        against what the reader may see). Cached until the index changes, but kept at
+        least ``VOCABULARY_MIN_AGE`` seconds: on a busy site every edit changes the index,
+        and a word list a few seconds old suggests as well."""
+        version = self._version()
+        cached = getattr(self, "_vocabulary", None)
+        now = time.monotonic()
+        if cached is None or (cached[0] != version and now - cached[1] >= VOCABULARY_MIN_AGE):
+            cached = (version, now, self._terms())
+            self._vocabulary = cached
+        return cached[2]
 
     def search(
         self,
@@ -203,18 +247,20 @@ class SearchEngine(ABC):
         filters: dict | None = None,
         page: int = 1,
         per_page: int = 10,
+        facets: bool = False,
     ) -> Results:
         page = max(1, int(page))
         if query.empty:
             return Results(page=page, per_page=per_page)
         filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v not in (None, "")}
-        raw, total = self._search(
+        raw, total, counts = self._search(
             query,
             site_id=site_id,
             access=access,
             filters=filters,
             offset=(page - 1) * per_page,
             limit=per_page,
+            facets=facets,
         )
         wanted = query.positive_folded()
         hits = []
@@ -237,7 +283,40 @@ class SearchEngine(ABC):
                     year=int(s.get("year") or 0),
                 )
             )
-        return Results(hits=hits, total=total, page=page, per_page=per_page)
+        return Results(hits=hits, total=total, page=page, per_page=per_page, facets=_sorted_facets(counts))
+
+    def suggest_titles(self, text: str, *, site_id: int, access: Access, limit: int = 8) -> list[dict]:
+        """Titles for what is being typed: every word but the last matches a word of the
+        title (folded), the last one the start of a word. ``[{"title", "path"}]``."""
+        words = folded_tokens(text)[:MAX_CLAUSES]
+        if not words:
+            return []
+        prefix = words.pop() if text[-1:].isalnum() else ""
+        if not prefix and not words:
+            return []
+        return self._prefix_titles(words, prefix, site_id=site_id, access=access, limit=limit)
+
+
+def is_word(term: str) -> bool:
+    """A vocabulary word for spelling suggestions: letters only (no numbers, codes)."""
+    return 1 < len(term) <= 15 and term.isalpha()
+
+
+def _sorted_facets(counts: dict[str, dict]) -> dict[str, list[tuple[str, int]]]:
+    """Values without a name (no field, year 0) are left out; years newest first, the
+    rest by count, then by name."""
+    out = {}
+    for name in FACETS:
+        values = [
+            (str(v), int(n)) for v, n in (counts or {}).get(name, {}).items() if v not in ("", "0", 0, None)
+        ]
+        if name == "year":
+            values.sort(key=lambda vn: vn[0], reverse=True)
+        else:
+            values.sort(key=lambda vn: (-vn[1], vn[0]))
+        if values:
+            out[name] = values
+    return out
 
 
 # Ranking weights, shared by both engines: accented above folded, title above text.

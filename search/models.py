@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.models import Base, UTCDateTime, utcnow
@@ -27,3 +27,32 @@ class SearchOutbox(Base):
     node_id: Mapped[int] = mapped_column(Integer, index=True)
     action: Mapped[str] = mapped_column(String(16))
     created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SearchSynonym(Base):
+    """One group of words that mean the same for search, e.g. "UBND | Ủy ban nhân dân",
+    edited by site administrators (``/quan-tri/tu-dong-nghia``) and applied at query time
+    (``search.synonyms``), so a change needs no reindex."""
+
+    __tablename__ = "search_synonyms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # The variants as typed (NFC), separated by " | ".
+    terms: Mapped[str] = mapped_column(String(1000))
+
+
+class SearchZeroResult(Base):
+    """A query (folded) that found nothing, for editors: what visitors look for and the
+    site does not say (or says in other words). Written in batches (``search.zero``)."""
+
+    __tablename__ = "search_zero_results"
+    __table_args__ = (UniqueConstraint("site_id", "query"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    query: Mapped[str] = mapped_column(String(256))
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+    first_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)

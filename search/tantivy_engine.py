@@ -11,9 +11,11 @@ from __future__ import annotations
 import tantivy
 from tantivy import FieldType, Occur, Query
 
-from .analysis import ParsedQuery, accented_field, folded_field
+from .analysis import ParsedQuery, both_fields, fold_token
 from .engine import (
     BOOST,
+    FACET_SIZE,
+    FACETS,
     PHRASE_BOOST,
     PROXIMITY_SLOP,
     STORED_TEXT_CHARS,
@@ -21,9 +23,12 @@ from .engine import (
     IndexDocument,
     RawHit,
     SearchEngine,
+    is_word,
 )
 
 TEXT_FIELDS = ("title", "title_f", "body", "body_f")
+FOLDED_FIELDS = ("title_f", "body_f")
+RESCORE_WINDOW = 100  # best matches by their words, then ranked with phrase boosts
 
 
 def build_schema():
@@ -36,8 +41,10 @@ def build_schema():
     sb.add_integer_field("pu", indexed=True, fast=True)
     sb.add_integer_field("year", stored=True, indexed=True, fast=True)
     sb.add_integer_field("modified", stored=True, fast=True)
-    for name in ("anc", "type", "field", "agency"):
-        sb.add_text_field(name, stored=name != "anc", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("anc", tokenizer_name="raw", index_option="basic")
+    for name in ("type", "field", "agency"):
+        # Fast: facet counts are a terms aggregation over the matched documents.
+        sb.add_text_field(name, stored=True, fast=True, tokenizer_name="raw", index_option="basic")
     for name in TEXT_FIELDS:
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
     for name in ("path", "title_s", "text_s"):
@@ -47,6 +54,7 @@ def build_schema():
 
 class TantivyEngine(SearchEngine):
     name = "tantivy"
+    schema_version = "2"  # 2: fast facet fields
 
     def __init__(self, directory):
         super().__init__(directory)
@@ -74,10 +82,12 @@ class TantivyEngine(SearchEngine):
         doc.add_text("type", d.type)
         doc.add_text("field", d.field or "")
         doc.add_text("agency", d.agency or "")
-        doc.add_text("title", accented_field(d.title))
-        doc.add_text("title_f", folded_field(d.title))
-        doc.add_text("body", accented_field(d.text))
-        doc.add_text("body_f", folded_field(d.text))
+        title, title_f = both_fields(d.title)
+        body, body_f = both_fields(d.text)
+        doc.add_text("title", title)
+        doc.add_text("title_f", title_f)
+        doc.add_text("body", body)
+        doc.add_text("body_f", body_f)
         doc.add_bytes("path", d.path.encode())
         doc.add_bytes("title_s", d.title.encode())
         doc.add_bytes("text_s", d.text[:STORED_TEXT_CHARS].encode())
@@ -98,6 +108,7 @@ class TantivyEngine(SearchEngine):
             writer.wait_merging_threads()
         self._created = False
         self.index.reload()
+        self._loaded = None
 
     def clear(self):
         writer = self._writer()
@@ -112,6 +123,14 @@ class TantivyEngine(SearchEngine):
         self.index.reload()
         return self.index.searcher().num_docs
 
+    def _fresh(self) -> None:
+        """Reload the index if any process committed since the last look (a stat is far
+        cheaper than a reload on every search)."""
+        version = self._version()
+        if version != getattr(self, "_loaded", None):
+            self.index.reload()
+            self._loaded = version
+
     # --- reading ---------------------------------------------------------------------
 
     def _term(self, field, value, boost=None):
@@ -122,31 +141,65 @@ class TantivyEngine(SearchEngine):
         q = Query.phrase_query(self.schema, field, words, slop)
         return Query.boost_query(q, boost) if boost else q
 
-    def _clause(self, clause) -> Query:
-        """Matches the clause in any text field; more in the accented and title fields."""
-        should = []
-        for name in TEXT_FIELDS:
-            words = clause.folded if name.endswith("_f") else clause.tokens
-            if clause.phrase:
-                should.append(self._phrase(name, words, PHRASE_BOOST[name]))
-            else:
-                should.append(self._term(name, words[0], BOOST[name]))
-        return Query.boolean_query([(Occur.Should, q) for q in should])
-
-    def _group(self, group) -> Query:
+    def _clause_parts(self, clause, fields=TEXT_FIELDS) -> list[Query]:
+        """The clause (or one of its alternatives) in each text field, weighted: more in
+        the accented and title fields."""
         parts = []
+        for variant in clause.variants:
+            folded = [fold_token(t) for t in variant]
+            for name in fields:
+                words = folded if name.endswith("_f") else variant
+                if len(words) > 1:
+                    parts.append(self._phrase(name, words, PHRASE_BOOST[name]))
+                else:
+                    parts.append(self._term(name, words[0], BOOST[name]))
+        return parts
+
+    def _clause(self, clause, fields=TEXT_FIELDS) -> Query:
+        """Matches the clause in any text field."""
+        return Query.boolean_query([(Occur.Should, q) for q in self._clause_parts(clause, fields)])
+
+    def _proximity_parts(self, group) -> list[Query]:
+        """The words of the group next to each other (or near) rank higher."""
         positive = [c for c in group if not c.negated]
-        for c in group:
-            parts.append((Occur.MustNot if c.negated else Occur.Must, self._clause(c)))
         words = [t for c in positive for t in c.tokens]
-        if len(words) > 1 and len(positive) > 1:
-            # The words next to each other (or near) rank higher.
-            folded = [t for c in positive for t in c.folded]
-            for name in TEXT_FIELDS:
-                w = folded if name.endswith("_f") else words
-                parts.append((Occur.Should, self._phrase(name, w, PHRASE_BOOST[name])))
-            parts.append((Occur.Should, self._phrase("body_f", folded, 1.0, slop=PROXIMITY_SLOP)))
-        return Query.boolean_query(parts)
+        if len(words) < 2 or len(positive) < 2:
+            return []
+        folded = [t for c in positive for t in c.folded]
+        parts = [
+            self._phrase(name, folded if name.endswith("_f") else words, PHRASE_BOOST[name])
+            for name in TEXT_FIELDS
+        ]
+        parts.append(self._phrase("body_f", folded, 1.0, slop=PROXIMITY_SLOP))
+        return parts
+
+    def _group(self, group, fields=TEXT_FIELDS) -> Query:
+        """Every clause (none of the negated ones): what a document must match."""
+        return Query.boolean_query(
+            [(Occur.MustNot if c.negated else Occur.Must, self._clause(c, fields)) for c in group]
+        )
+
+    def _ranking(self, query: ParsedQuery, ids: list[int]) -> Query:
+        """The full score (words, phrases, proximity) of the documents ``ids`` only.
+
+        One sum of parts, each intersected with the few ids: tantivy then reads postings
+        and positions only at those documents (an intersection seeks from its smallest
+        member), where a union under one intersection would walk every match. The sum is
+        the score the nested query would give; the id set itself adds nothing."""
+        # A union of single-document terms, not a term set: its size is known, so each
+        # intersection is led by it.
+        among = Query.const_score_query(
+            Query.boolean_query([(Occur.Should, self._term("id", i)) for i in ids]), 0.0
+        )
+        parts = []
+        for group in query.groups:
+            for clause in group:
+                if not clause.negated:
+                    parts += self._clause_parts(clause)
+            parts += self._proximity_parts(group)
+        return Query.boolean_query(
+            [(Occur.Should, Query.boolean_query([(Occur.Must, among), (Occur.Must, p)])) for p in parts]
+        )
 
     def _access(self, access: Access) -> Query:
         anonymous = Query.boolean_query(
@@ -169,21 +222,49 @@ class TantivyEngine(SearchEngine):
         should += [self._term("anc", p) for p in access.paths]
         return Query.boolean_query([(Occur.Should, q) for q in should])
 
-    def _search(self, query: ParsedQuery, *, site_id, access, filters, offset, limit):
-        text = [(Occur.Should, self._group(g)) for g in query.groups]
-        must = [
-            (Occur.Must, Query.boolean_query(text)),
-            (Occur.Must, self._term("site", site_id)),
-            (Occur.Must, self._access(access)),
-        ]
-        for key, value in filters.items():
+    def _visible(self, site_id, access, filters=None) -> list:
+        must = [(Occur.Must, self._term("site", site_id)), (Occur.Must, self._access(access))]
+        for key, value in (filters or {}).items():
             if key == "year":
                 must.append((Occur.Must, self._term("year", int(value))))
             else:
                 must.append((Occur.Must, self._term(key, str(value))))
-        self.index.reload()
+        return must
+
+    def _search(self, query: ParsedQuery, *, site_id, access, filters, offset, limit, facets=False):
+        """In two passes, because phrase and proximity boosts read positions and cost the
+        most when a common word matches most of the index: the words alone (term scores,
+        accents and title weighted) find the matches, their count, their facets and the
+        best ``window`` of them; the full query, boosts included, then ranks only those.
+        A site with fewer matches than the window is ranked exactly as in one pass."""
+        visible = self._visible(site_id, access, filters)
+        words = [(Occur.Should, self._group(g)) for g in query.groups]
+        matching = Query.boolean_query([(Occur.Must, Query.boolean_query(words)), *visible])
+        # The same documents through the folded fields alone (an accented word matches
+        # its folded form): enough to count them, half the postings to read.
+        folded = [(Occur.Should, self._group(g, FOLDED_FIELDS)) for g in query.groups]
+        counting = Query.boolean_query([(Occur.Must, Query.boolean_query(folded)), *visible])
+        self._fresh()
         searcher = self.index.searcher()
-        result = searcher.search(Query.boolean_query(must), limit, count=True, offset=offset)
+        window = max(RESCORE_WINDOW, offset + limit)
+        # The total (and the facets) from one aggregation: it reads no scores.
+        spec = {"total": {"value_count": {"field": "id"}}}
+        if facets:
+            spec.update({name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETS})
+        found = searcher.aggregate(counting, spec)
+        total = int(found.get("total", {}).get("value") or 0)
+        counts = {
+            name: {b["key"]: b["doc_count"] for b in found[name].get("buckets", [])}
+            for name in FACETS
+            if name in found
+        }
+        first = searcher.search(matching, window) if total else None
+        if not total or first is None or not first.hits:
+            return [], total, counts
+        ids = searcher.fast_field_values("id", [address for _score, address in first.hits])
+        result = searcher.search(
+            self._ranking(query, [i for i in ids if i is not None]), limit, offset=offset
+        )
         hits = []
         for score, address in result.hits:
             doc = searcher.doc(address)
@@ -202,4 +283,43 @@ class TantivyEngine(SearchEngine):
                     },
                 )
             )
-        return hits, result.count or 0
+        return hits, total, counts
+
+    def _prefix_titles(self, words, prefix, *, site_id, access, limit):
+        must = [(Occur.Must, self._term("title_f", w)) for w in words]
+        if prefix:
+            # Tokens are letters and digits only: nothing in them is a regex operator.
+            must.append((Occur.Must, Query.regex_query(self.schema, "title_f", prefix + ".*")))
+        must += self._visible(site_id, access)
+        self._fresh()
+        searcher = self.index.searcher()
+        result = searcher.search(Query.boolean_query(must), limit)
+        out = []
+        for _score, address in result.hits:
+            doc = searcher.doc(address)
+            out.append(
+                {
+                    "title": bytes(doc.get_first("title_s") or b"").decode(),
+                    "path": bytes(doc.get_first("path") or b"/").decode(),
+                }
+            )
+        return out
+
+    def _terms(self):
+        self._fresh()
+        searcher = self.index.searcher()
+        terms: dict[str, int] = {}
+        for name in ("title_f", "body_f"):
+            for term, count in searcher.terms_with_prefix(name, ""):
+                if is_word(term):
+                    terms[term] = max(terms.get(term, 0), count)
+        return terms
+
+    def _version(self):
+        # tantivy replaces meta.json (a new file, renamed over the old) at every commit,
+        # whichever process made it; file times are coarse, the inode tells them apart.
+        try:
+            st = (self.directory / "meta.json").stat()
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)

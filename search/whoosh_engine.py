@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from whoosh import index as windex
 from whoosh import query as Q
+from whoosh import sorting
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import ParsedQuery, accented_field, folded_field
+from .analysis import ParsedQuery, both_fields, fold_token
 from .engine import (
     BOOST,
+    FACETS,
     PHRASE_BOOST,
     PROXIMITY_SLOP,
     STORED_TEXT_CHARS,
     Access,
     RawHit,
     SearchEngine,
+    is_word,
 )
 
 TEXT_FIELDS = ("title", "title_f", "body", "body_f")
@@ -68,6 +71,8 @@ class WhooshEngine(SearchEngine):
             for node_id in delete_ids:
                 writer.delete_by_term("id", str(node_id))
             for d in documents:
+                title, title_f = both_fields(d.title)
+                body, body_f = both_fields(d.text)
                 writer.update_document(
                     id=str(d.id),
                     site=str(d.site_id),
@@ -81,10 +86,10 @@ class WhooshEngine(SearchEngine):
                     type=d.type,
                     field=d.field or "",
                     agency=d.agency or "",
-                    title=accented_field(d.title),
-                    title_f=folded_field(d.title),
-                    body=accented_field(d.text),
-                    body_f=folded_field(d.text),
+                    title=title,
+                    title_f=title_f,
+                    body=body,
+                    body_f=body_f,
                     path=d.path,
                     title_s=d.title,
                     text_s=d.text[:STORED_TEXT_CHARS],
@@ -106,12 +111,14 @@ class WhooshEngine(SearchEngine):
 
     def _clause(self, clause):
         should = []
-        for name in TEXT_FIELDS:
-            words = clause.folded if name.endswith("_f") else clause.tokens
-            if clause.phrase:
-                should.append(Q.Phrase(name, words, boost=PHRASE_BOOST[name]))
-            else:
-                should.append(Q.Term(name, words[0], boost=BOOST[name]))
+        for variant in clause.variants:
+            folded = [fold_token(t) for t in variant]
+            for name in TEXT_FIELDS:
+                words = folded if name.endswith("_f") else variant
+                if len(words) > 1:
+                    should.append(Q.Phrase(name, words, boost=PHRASE_BOOST[name]))
+                else:
+                    should.append(Q.Term(name, words[0], boost=BOOST[name]))
         return Q.Or(should)
 
     def _group(self, group):
@@ -148,12 +155,21 @@ class WhooshEngine(SearchEngine):
         should += [Q.Term("anc", p) for p in access.paths]
         return Q.Or(should)
 
-    def _search(self, query: ParsedQuery, *, site_id, access, filters, offset, limit):
-        text = Q.Or([self._group(g) for g in query.groups])
+    def _visible(self, site_id, access, filters=None):
         conditions = [Q.Term("site", str(site_id)), self._access(access)]
-        conditions += [Q.Term(key, str(value)) for key, value in filters.items()]
+        conditions += [Q.Term(key, str(value)) for key, value in (filters or {}).items()]
+        return Q.And(conditions)
+
+    def _search(self, query: ParsedQuery, *, site_id, access, filters, offset, limit, facets=False):
+        text = Q.Or([self._group(g) for g in query.groups])
+        grouped = (
+            {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS} if facets else None
+        )
         with self.index.searcher() as searcher:
-            results = searcher.search(text, filter=Q.And(conditions), limit=offset + limit)
+            results = searcher.search(
+                text, filter=self._visible(site_id, access, filters), limit=offset + limit, groupedby=grouped
+            )
+            counts = {name: results.groups(name) for name in FACETS} if facets else {}
             hits = [
                 RawHit(
                     score=hit.score or 0.0,
@@ -170,4 +186,25 @@ class WhooshEngine(SearchEngine):
                 )
                 for hit in results[offset : offset + limit]
             ]
-            return hits, len(results)
+            return hits, len(results), counts
+
+    def _prefix_titles(self, words, prefix, *, site_id, access, limit):
+        parts = [Q.Term("title_f", w) for w in words]
+        if prefix:
+            parts.append(Q.Prefix("title_f", prefix))
+        with self.index.searcher() as searcher:
+            results = searcher.search(Q.And(parts), filter=self._visible(site_id, access), limit=limit)
+            return [{"title": hit.get("title_s", ""), "path": hit.get("path", "/")} for hit in results]
+
+    def _terms(self):
+        terms: dict[str, int] = {}
+        with self.index.reader() as reader:
+            for name in ("title_f", "body_f"):
+                for term, info in reader.iter_field(name):
+                    term = term.decode() if isinstance(term, bytes) else term
+                    if is_word(term):
+                        terms[term] = max(terms.get(term, 0), info.doc_frequency())
+        return terms
+
+    def _version(self):
+        return self.index.latest_generation()

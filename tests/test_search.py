@@ -27,16 +27,23 @@ from tests.conftest import login
 ENGINES = ["tantivy", "whoosh"]
 
 
-@pytest.fixture(params=ENGINES)
-def search_engine(request, wsgi_app, connection, tmp_path):
+@pytest.fixture(params=ENGINES, name="search_engine")
+def search_engine_fixture(request, wsgi_app, connection, tmp_path):
     """The app's engine for this test: a fresh index in the test's own directory (the
     test's database work is rolled back; its index goes with tmp_path)."""
+    from search.synonyms import clear_cache
+
     registry = wsgi_app.registry
     previous = registry["portal.search"]
     engine = make_engine(request.param, tmp_path / "index" / request.param)
     registry["portal.search"] = engine
+    # Rolled-back tests repeat site generations: nothing cached may outlive its test.
+    clear_cache(registry)
+    registry["portal.search.zero_results"].discard()
     yield engine
     registry["portal.search"] = previous
+    clear_cache(registry)
+    registry["portal.search.zero_results"].discard()
 
 
 def titles(app, q, url="/api/v1/search", **params):

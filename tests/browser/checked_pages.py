@@ -33,6 +33,8 @@ PUBLIC = [
     ("search", "/tim-kiem?q=khai+sinh", None),
     ("feeds", "/rss", None),
     ("tag", "/tin-tuc/cai-cach-hanh-chinh/cchc-01/", "a.tag"),
+    ("search-filtered", "/tim-kiem?q=thu+tuc&loai=procedure", None),
+    ("search-did-you-mean", "/tim-kiem?q=thu+tuc+ho+tihc", None),
     ("login", "/dang-nhap", None),
     ("not-found", "/khong-co-trang-nay/", None),
     ("english", "/en/contact/", None),  # an item in English: the UI around it too
@@ -44,6 +46,7 @@ EDITOR = [
     ("add-procedure", "/thu-tuc-hanh-chinh/@@add?type=procedure", None),
     ("contents", "/tin-tuc/cai-cach-hanh-chinh/@@contents", None),
     ("feed-subscriptions", "/tin-tuc/cai-cach-hanh-chinh/@@nguon-tin", None),
+    ("search-zero-results", "/quan-tri/tim-kiem-khong-ket-qua", None),
 ]
 
 
