@@ -46,6 +46,12 @@ DEFAULTS: dict[str, str] = {
     # unless portal.search.index_dir is set.
     "portal.search.engine": "tantivy",
     "portal.search.index_dir": "",
+    # This index's name for its outbox cursor (empty: host name + hash of the index dir);
+    # seconds a new outbox row is re-applied (commits out of id order); days after which an
+    # index not seen no longer holds outbox pruning back (it is rebuilt when it returns).
+    "portal.search.index_name": "",
+    "portal.search.reapply_seconds": "60",
+    "portal.search.cursor_max_age_days": "7",
     # Addresses of reverse proxies whose X-Forwarded-* headers waitress may trust
     # (log-in throttling per address needs the real client address).
     "portal.trusted_proxy": "",

@@ -5,7 +5,9 @@
 - ``engine``: the engine interface; ``tantivy_engine`` (default) and ``whoosh_engine``
   (``portal.search.engine = whoosh``), each indexing under ``<data dir>/index/<engine>/``;
 - ``models``/``outbox``: the ``search_outbox`` table written with every content change
-  and applied to the index after commit, replayed at start-up, ``portal reindex``;
+  and applied to the index after commit, replayed at start-up, ``portal reindex``; each
+  index follows the outbox with its own cursor (``search_cursors``, named by
+  ``portal.search.index_name``: host name and index directory by default);
 - ``views``: ``/tim-kiem`` (facets, filters, "did you mean"), ``/api/v1/search``,
   ``/tim-kiem/goi-y`` (titles as you type);
 - ``synonyms``: the site's synonym list, expanding queries; ``spelling``: corrections
@@ -32,7 +34,11 @@ def build_engine(settings: dict):
     from .engine import make_engine
 
     name = (settings.get("portal.search.engine") or "tantivy").strip().lower()
-    return make_engine(name, index_directory(settings, name))
+    engine = make_engine(name, index_directory(settings, name))
+    index_name = (settings.get("portal.search.index_name") or "").strip()
+    if index_name:
+        engine.index_name = index_name[:200]
+    return engine
 
 
 def includeme(config):

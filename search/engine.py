@@ -21,9 +21,11 @@ Only one process writes an index at a time: ``writer_lock`` takes an exclusive
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import math
 import os
 import shutil
+import socket
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -120,6 +122,13 @@ class RawHit:
     stored: dict
 
 
+def default_index_name(directory: str | Path) -> str:
+    """The machine's host name and a short hash of the index directory: two data
+    directories on one machine are two indexes, each with its own outbox cursor."""
+    digest = hashlib.sha1(str(Path(directory).resolve()).encode()).hexdigest()[:8]
+    return f"{socket.gethostname()[:150]}-{digest}"
+
+
 class SearchEngine(ABC):
     name = ""
     # Bump when the fields change: an index of another version is emptied at start-up,
@@ -129,6 +138,8 @@ class SearchEngine(ABC):
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
+        # This index's name in ``search_cursors`` (``portal.search.index_name``).
+        self.index_name = default_index_name(self.directory)
         self._thread_lock = threading.Lock()
         stamp = self.directory / "schema-version"
         found = stamp.read_text().strip() if stamp.exists() else None

@@ -1,9 +1,11 @@
 """The search outbox: node changes waiting to reach the index.
 
 A row is written in the same transaction as the content change (``search.outbox``),
-so a committed change is never lost by the index: rows are applied after commit and
-deleted once applied, and whatever a crash left behind is applied at the next start.
-``node_id`` has no foreign key: the row of a deleted node must outlive it.
+so a committed change is never lost by the index: rows are applied after commit, and
+whatever a crash left behind is applied at the next start. Each index keeps its own
+position in the outbox (``SearchCursor``); rows are pruned once every index seen
+recently has passed them. ``node_id`` has no foreign key: the row of a deleted node
+must outlive it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,20 @@ class SearchOutbox(Base):
     node_id: Mapped[int] = mapped_column(Integer, index=True)
     action: Mapped[str] = mapped_column(String(16))
     created: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SearchCursor(Base):
+    """One index's position in the outbox (``search.outbox``): every row with an id up
+    to ``last_id`` is in that index. ``seen_at``: when that index last applied; cursors
+    not seen for ``portal.search.cursor_max_age_days`` no longer hold pruning back. The
+    row named ``__pruned__`` records the highest id pruned: an index whose cursor is
+    below it missed rows and is rebuilt from the database."""
+
+    __tablename__ = "search_cursors"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SearchSynonym(Base):
