@@ -293,27 +293,9 @@ def suggest_titles(request):
 
 
 def includeme(config):
-    config.add_route("search_suggest", "/tim-kiem/goi-y")
-    config.add_view(
-        suggest_titles,
-        route_name="search_suggest",
-        renderer="json",
-        permission=Permissions.View,
-        request_method=("GET", "HEAD"),
+    get_json = {"renderer": "json", "permission": Permissions.View}
+    config.add_fixed_page("search_suggest", "/tim-kiem/goi-y", suggest_titles, **get_json)
+    config.add_fixed_page(
+        "search", "/tim-kiem", search_page, renderer="search.html", permission=Permissions.View
     )
-    config.add_route("search", "/tim-kiem")
-    config.add_route("search_api", "/api/v1/search")
-    config.add_view(
-        search_page,
-        route_name="search",
-        renderer="search.html",
-        permission=Permissions.View,
-        request_method=("GET", "HEAD"),
-    )
-    config.add_view(
-        search_api,
-        route_name="search_api",
-        renderer="json",
-        permission=Permissions.View,
-        request_method=("GET", "HEAD"),
-    )
+    config.add_fixed_page("search_api", "/api/v1/search", search_api, **get_json)

@@ -314,3 +314,10 @@ def test_any_input_gives_a_query_or_nothing_on_both_engines(name, tmp_path_facto
             assert "<" not in hit.snippet_html.replace("<mark>", "").replace("</mark>", "")
 
     check()
+
+
+def test_search_pages_answer_with_and_without_the_trailing_slash(app):
+    for path in ("/tim-kiem", "/tim-kiem/"):
+        assert app.get(path, {"q": "ho tich"}).status_int == 200
+    assert app.get("/tim-kiem/goi-y/", {"q": "ho"}).json == app.get("/tim-kiem/goi-y", {"q": "ho"}).json
+    app.post("/tim-kiem", {"q": "ho"}, status=404)  # GET and HEAD only
