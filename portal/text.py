@@ -88,3 +88,13 @@ def format_datetime(value: dt.datetime | None) -> str:
         return ""
     value = value.astimezone(TZ)
     return f"{value.hour:02d}:{value.minute:02d} {format_date(value)}"
+
+
+def row_id(value) -> int | None:
+    """A row id sent by a client (a form field, a query parameter), or None when it is not
+    one: ASCII digits only (``"²".isdigit()`` is true but ``int("²")`` fails) and within
+    a 32-bit integer column, so a huge number is a clear refusal, not a database error."""
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit() or len(value) > 10:
+        return None
+    number = int(value)
+    return number if 0 < number < 2**31 else None

@@ -73,6 +73,9 @@ def test_a_user_cannot_revoke_someone_elses_token(app, as_user, db):
     app.post("/tai-khoan/token/thu-hoi", {"id": other.id, "csrf_token": csrf}, status=404)
     db.refresh(other)
     assert other.revoked_at is None
+    # Ids that are no row id at all are refused the same way, never a database error.
+    for odd in ("99999999999999999999", "²", "-1", ""):
+        app.post("/tai-khoan/token/thu-hoi", {"id": odd, "csrf_token": csrf}, status=404)
 
 
 def test_last_used_is_noted_at_most_once_a_minute(app, db):

@@ -446,6 +446,8 @@ def test_delete_asks_then_needs_csrf_and_keeps_the_articles(db, admin, folder, s
     other = make("folder", title="Thư mục khác", state="published")
     admin.get(other.path + f"@@nguon-tin-xoa?id={sub.id}", status=404)
     admin.get(folder.path + "@@nguon-tin-xoa?id=abc", status=400)
+    for odd in ("²", "99999999999999999", "0"):  # not a row id: a clear 400, never a database error
+        admin.get(folder.path + f"@@nguon-tin-xoa?id={odd}", status=400)
 
     res = next(f for f in confirm.forms.values() if "@@nguon-tin-xoa" in f.action).submit()
     assert res.status_int == 302

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..forms import CSRFSchema, NFCString, make_form
 from ..i18n import _
 from ..models import ApiToken
+from ..text import row_id
 from ..views.editing import render_form, validated
 from .tokens import MAX_NAME, create_token, revoke, user_tokens
 
@@ -53,10 +54,9 @@ def tokens_page(request):
 def revoke_view(request):
     if request.user is None:
         raise HTTPForbidden()
-    try:
-        token_id = int(request.POST.get("id", ""))
-    except ValueError:
-        raise HTTPNotFound() from None
+    token_id = row_id(request.POST.get("id", ""))
+    if token_id is None:
+        raise HTTPNotFound()
     token = request.dbsession.scalar(
         select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == request.user.id)
     )

@@ -17,6 +17,7 @@ from ..i18n import _
 from ..models import Node
 from ..permissions import Permissions
 from ..registry import AddNotAllowed
+from ..text import row_id
 from ..views.editing import render_form, validated
 from .fetch import check_url
 from .importer import NEWS, may_publish, pull, settings_for
@@ -129,10 +130,10 @@ def subscriptions_view(context: Node, request):
 
 
 def _subscription(request, context: Node) -> FeedSubscription:
-    raw = request.params.get("id", "")
-    if not raw.isdigit() or len(raw) > 18:
+    sub_id = row_id(request.params.get("id", ""))
+    if sub_id is None:
         raise HTTPBadRequest(_("Nguồn tin không hợp lệ."))
-    sub = request.dbsession.get(FeedSubscription, int(raw))
+    sub = request.dbsession.get(FeedSubscription, sub_id)
     if sub is None or sub.folder_id != context.id:
         raise HTTPNotFound()
     return sub

@@ -10,14 +10,12 @@ from .. import listing, tree
 from ..i18n import _
 from ..models import Node
 from ..permissions import Permissions
+from ..text import row_id
 
 
 def _child(request, context: Node, raw_id) -> Node:
-    try:
-        node_id = int(raw_id)
-    except (TypeError, ValueError):
-        raise HTTPBadRequest(_("Mục không hợp lệ.")) from None
-    if not 0 < node_id < 2**31:
+    node_id = row_id(raw_id)
+    if node_id is None:
         raise HTTPBadRequest(_("Mục không hợp lệ."))
     node = request.dbsession.scalar(select(Node).where(Node.id == node_id, Node.parent_id == context.id))
     if node is None:
