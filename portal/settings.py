@@ -79,6 +79,22 @@ DEFAULTS: dict[str, str] = {
     "portal.websub.hub": "",
     # URLs per sitemap file; more make /sitemap.xml an index (50,000 is the protocol's limit).
     "portal.sitemap.max_urls": "50000",
+    # Public forms: "<count>/<seconds>" submissions per client address (portal/guard.py).
+    "portal.limits.feedback": "10/3600",
+    "portal.limits.petition": "5/3600",
+    "portal.limits.petition_status": "30/600",
+    "portal.limits.dossier_lookup": "20/600",
+    "portal.limits.survey": "10/3600",
+    # Mail to staff (new petitions, feedback); off while the host is empty.
+    "portal.mail.host": "",
+    "portal.mail.port": "25",
+    "portal.mail.sender": "no-reply@localhost",
+    "portal.mail.username": "",
+    "portal.mail.password": "",
+    "portal.mail.starttls": "false",
+    "portal.mail.timeout": "10",
+    # Comma-separated addresses told of new petitions and feedback.
+    "portal.mail.staff": "",
     "retry.attempts": "3",
     "tm.annotate_user": "false",
     # A transaction manager per request, not the thread-local global one: nothing

@@ -243,3 +243,35 @@ def auth(db):
 def doc(app):
     """The API's OpenAPI document, as served."""
     return app.get("/api/v1/openapi.json").json
+
+
+@pytest.fixture
+def smtp_sink(registry, monkeypatch):
+    """A local SMTP server (aiosmtpd) that keeps what it receives; the app's mail
+    settings point at it for the test. Yields the list of received messages."""
+    import email
+    import email.policy
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    received = []
+    with socket.socket() as probe:  # aiosmtpd's start() connects to its port: no port 0
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            received.append(msg)
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        monkeypatch.setitem(registry.settings, "portal.mail.host", "127.0.0.1")
+        monkeypatch.setitem(registry.settings, "portal.mail.port", str(port))
+        monkeypatch.setitem(registry.settings, "portal.mail.staff", "canbo@example.org, lanhdao@example.org")
+        yield received
+    finally:
+        controller.stop()

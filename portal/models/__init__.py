@@ -1,5 +1,6 @@
 """All core models, imported here so that Alembic and the mappers see them."""
 
+from .limits import RateLimit
 from .meta import Base, UTCDateTime, utcnow
 from .node import LocalRole, Node, SiteRoot, ViewCount, WorkflowHistory
 from .site import Site, SiteHost
@@ -17,6 +18,7 @@ __all__ = [
     "LoginSession",
     "LoginThrottle",
     "Node",
+    "RateLimit",
     "Site",
     "SiteHost",
     "SiteRoot",
