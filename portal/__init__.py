@@ -47,6 +47,8 @@ def make_config(settings: dict | None = None) -> Configurator:
     # Feeds, /rss, sitemap, robots.txt, WebSub: after the views (config.add_fixed_page),
     # before the types, which declare their catalogue feeds with config.add_catalogue_feeds.
     config.include(".feeds")
+    # Citizen services (feedback, petitions, dossier lookup, survey): public forms.
+    config.include(".citizen")
     # Content types last: they build on everything above.
     for package in settings["portal.includes"].split():
         config.include(package)

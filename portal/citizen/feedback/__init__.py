@@ -1,0 +1,5 @@
+"""Filled in by its own change."""
+
+
+def includeme(config):
+    pass
