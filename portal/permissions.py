@@ -17,6 +17,11 @@ class Permissions(StrEnum):
     Retract = "retract"
     Sharing = "sharing"
     ManageSite = "manage_site"
+    # Citizen services (site-wide: checked at the site root).
+    ModerateFeedback = "moderate_feedback"  # readers' feedback, survey comments
+    HandlePetitions = "handle_petitions"  # classify, assign, answer, publish answers
+    ManageDossiers = "manage_dossiers"  # import and push dossier statuses
+    ManageSurvey = "manage_survey"  # the survey's questions
 
 
 class Roles(StrEnum):

@@ -32,6 +32,10 @@ COMMON: Grant = {
     P.Add: roles(R.Owner, R.Contributor, R.Editor, R.SiteAdministrator),
     P.Sharing: roles(R.Editor, R.SiteAdministrator),
     P.ManageSite: roles(R.SiteAdministrator),
+    P.ModerateFeedback: roles(R.Editor, R.Reviewer, R.SiteAdministrator),
+    P.HandlePetitions: roles(R.Editor, R.SiteAdministrator),
+    P.ManageDossiers: roles(R.SiteAdministrator),
+    P.ManageSurvey: roles(R.SiteAdministrator),
 }
 
 _PRIVATE_VIEW = roles(R.Owner, R.Reader, R.Editor, R.Reviewer, R.SiteAdministrator)
