@@ -374,9 +374,13 @@ class Server:
     def __init__(self, app, threads: int = 4):
         from webtest.http import StopableWSGIServer
 
+        from portal.server import KeepAliveChannel
+
         # With more connections than threads waitress warns on every queued request.
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         self.server = StopableWSGIServer(app, host="127.0.0.1", port=0, threads=threads)
+        # The channel `portal serve` uses (keep-alive after 304s), for every app measured.
+        self.server.channel_class = KeepAliveChannel
         self.port = self.server.effective_port
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

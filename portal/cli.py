@@ -154,9 +154,7 @@ def cmd_demo(args, settings) -> None:
 
 
 def cmd_serve(args, settings) -> None:
-    import waitress
-
-    from . import make_config
+    from . import make_config, server
 
     engine = _engine(settings)
     generated = bootstrap.initialise(settings, engine, _admin_password())
@@ -166,7 +164,7 @@ def cmd_serve(args, settings) -> None:
         print(f"Đã nạp dữ liệu mẫu: {count} mục mới.")
     app = make_config({**settings, "portal.db_bind": engine}).make_wsgi_app()
     print(f"Cổng thông tin chạy tại http://{args.host}:{args.port}/", flush=True)
-    waitress.serve(
+    server.serve(
         app,
         host=args.host,
         port=args.port,

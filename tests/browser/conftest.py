@@ -50,7 +50,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_site(tmp_path_factory):
     """The running server: its base URL, engine, settings and app registry."""
-    from waitress.server import create_server
+    from portal.server import make_server
 
     data_dir = tmp_path_factory.mktemp("browser-data")
     settings = resolve(
@@ -66,7 +66,7 @@ def live_site(tmp_path_factory):
             create_user(db, login, PASSWORD, fullname=login.capitalize(), roles=(role,), root=root)
     app = make_config({**settings, "portal.db_bind": engine}).make_wsgi_app()
     port = _free_port()
-    srv = create_server(app, host="127.0.0.1", port=port, threads=4)
+    srv = make_server(app, host="127.0.0.1", port=port, threads=4)  # as `portal serve`
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
