@@ -267,6 +267,7 @@ def includeme(config):
         listing_details=_listing_details,
         search=search_document,
         feed=_feed_fields,
+        feedback=True,  # readers' feedback under the article (portal/citizen/feedback)
     )
     config.scan(".news_views")
 

@@ -21,6 +21,7 @@ WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 PUBLIC = [
     ("home", "/", None),
     ("article", "/tin-tuc/cai-cach-hanh-chinh/cchc-01/", None),
+    ("feedback-form", "/tin-tuc/cai-cach-hanh-chinh/cchc-01/@@phan-hoi", None),
     ("news-folder", "/tin-tuc/cai-cach-hanh-chinh/", None),
     ("procedures", "/thu-tuc-hanh-chinh", None),
     ("procedures-filtered", "/thu-tuc-hanh-chinh?q=khai+sinh&field=H%E1%BB%99+t%E1%BB%8Bch", None),
@@ -47,6 +48,7 @@ EDITOR = [
     ("contents", "/tin-tuc/cai-cach-hanh-chinh/@@contents", None),
     ("feed-subscriptions", "/tin-tuc/cai-cach-hanh-chinh/@@nguon-tin", None),
     ("search-zero-results", "/quan-tri/tim-kiem-khong-ket-qua", None),
+    ("feedback-queue", "/quan-tri/phan-hoi", None),
 ]
 
 
