@@ -38,6 +38,9 @@ PUBLIC = [
     ("login", "/dang-nhap", None),
     ("not-found", "/khong-co-trang-nay/", None),
     ("english", "/en/contact/", None),  # an item in English: the UI around it too
+    ("survey", "/khao-sat?ma=H23.10-250101-0001", None),
+    ("survey-results", "/khao-sat/ket-qua", None),
+    ("survey-thanks", "/khao-sat/cam-on", None),
 ]
 
 EDITOR = [
@@ -47,6 +50,7 @@ EDITOR = [
     ("contents", "/tin-tuc/cai-cach-hanh-chinh/@@contents", None),
     ("feed-subscriptions", "/tin-tuc/cai-cach-hanh-chinh/@@nguon-tin", None),
     ("search-zero-results", "/quan-tri/tim-kiem-khong-ket-qua", None),
+    ("survey-moderation", "/quan-tri/khao-sat/y-kien", None),
 ]
 
 
