@@ -15,6 +15,7 @@ def target_metadata():
     import content_types.procedure  # noqa: F401
     import content_types.service_link  # noqa: F401
     import portal.citizen.feedback.models  # noqa: F401
+    import portal.citizen.survey.models  # noqa: F401
     import portal.feedimport.models  # noqa: F401
     import portal.models.limits  # noqa: F401
     import search.models  # noqa: F401

@@ -265,7 +265,7 @@ DEMO = [
                 "khao-sat",
                 "Khảo sát mức độ hài lòng",
                 "Đánh giá chất lượng phục vụ.",
-                {"url": "https://dichvucong.gov.vn/p/home/dvc-danh-gia.html", "kind": "khao-sat"},
+                {"url": "/khao-sat", "kind": "khao-sat"},
             ),
         ],
     ),

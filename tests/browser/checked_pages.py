@@ -39,6 +39,9 @@ PUBLIC = [
     ("login", "/dang-nhap", None),
     ("not-found", "/khong-co-trang-nay/", None),
     ("english", "/en/contact/", None),  # an item in English: the UI around it too
+    ("survey", "/khao-sat?ma=H23.10-250101-0001", None),
+    ("survey-results", "/khao-sat/ket-qua", None),
+    ("survey-thanks", "/khao-sat/cam-on", None),
 ]
 
 EDITOR = [
@@ -49,6 +52,7 @@ EDITOR = [
     ("feed-subscriptions", "/tin-tuc/cai-cach-hanh-chinh/@@nguon-tin", None),
     ("search-zero-results", "/quan-tri/tim-kiem-khong-ket-qua", None),
     ("feedback-queue", "/quan-tri/phan-hoi", None),
+    ("survey-moderation", "/quan-tri/khao-sat/y-kien", None),
 ]
 
 
