@@ -40,6 +40,7 @@ from portal.permissions import Permissions
 from portal.schemas import BaseContentSchema
 from portal.terms import labels_of, parse_labels, set_terms, terms_for
 from portal.text import TZ, fold, format_date, search_fold
+from portal.transfer.spec import RowTable
 from portal.uploads import make_upload_validator, upload_widget
 from portal.views.editing import default_apply, default_appstruct
 
@@ -662,6 +663,8 @@ def includeme(config):
         demo=documents_loader(config.registry.settings),
         search=search_document,
         feed=feed_fields,
+        # Relations travel with their source document (portal export/import).
+        transfer=(RowTable(DocumentRelation, "source_id"),),
     )
     config.add_catalogue_feeds(
         "legal_documents",

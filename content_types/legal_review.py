@@ -17,6 +17,7 @@ from portal.listing import may_see_clause, paged
 from portal.models import Base, Node
 from portal.permissions import Permissions
 from portal.schemas import BaseContentSchema
+from portal.transfer.spec import RowTable
 from portal.views.editing import default_apply, default_appstruct
 
 from .legal_document import (
@@ -363,5 +364,6 @@ def includeme(config):
         addable_to=("site", "folder"),
         apply=list_apply,
         to_appstruct=list_appstruct,
+        transfer=(RowTable(ReviewListEntry, "list_id"),),
     )
     config.scan(__name__)

@@ -22,6 +22,7 @@ from portal.i18n import _
 from portal.models import Base, Node
 from portal.schemas import BaseContentSchema
 from portal.text import search_fold
+from portal.transfer.spec import RowTable
 from portal.uploads import SessionTmpStore, make_upload_validator
 from portal.views.editing import default_apply, default_appstruct
 
@@ -535,5 +536,6 @@ def includeme(config):
         demo=load_demo,
         search=search_document,
         feed=feed_fields,
+        transfer=(RowTable(ProcedureLegalBasis, "procedure_id"),),
     )
     config.include(".procedure_views")

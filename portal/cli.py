@@ -11,6 +11,8 @@
     portal feeds add FOLDER URL [--publish|--pending] | list | remove ID | pull [--id ID]
     portal i18n update | check
     portal token create USER [--name NAME] | list USER | revoke ID
+    portal export [PATH] -o FILE [--site S]
+    portal import FILE [--into PATH] [--site S] [--owner LOGIN]
 
 Errors end the command with a non-zero status and one line on stderr.
 """
@@ -36,6 +38,7 @@ from .feedimport import cli as feedimport_cli
 from .permissions import GRANTABLE_ROLES
 from .settings import resolve
 from .text import nfc
+from .transfer import cli as transfer_cli
 
 
 class CLIError(Exception):
@@ -456,6 +459,8 @@ def build_parser() -> argparse.ArgumentParser:
     feedimport_cli.add_parser(sub)
     # API tokens (issue 6): shown once when created, only their hash is stored.
     api_cli.add_parser(sub)
+    # Export and import of a subtree as one archive (issue 6).
+    transfer_cli.add_parser(sub)
     return parser
 
 

@@ -27,7 +27,7 @@ from ..workflow import WorkflowError, do_transition
 from .body import read_body, read_json
 from .errors import ApiError, invalid
 from .fields import SKIP, api_schema, is_upload
-from .serialize import api_url, etag, node_json
+from .serialize import api_url, etag, etag_base, node_json, representation_etag
 
 WORKFLOW_MARK = "@workflow"
 # Keys a client may send back from a GET without meaning a change.
@@ -170,6 +170,30 @@ def respond(request, node: Node, status: int = 200) -> dict:
     return node_json(request, node)
 
 
+def read(request, node: Node):
+    """GET: the item, or 304 when the client's copy (If-None-Match) is current. The
+    permission check (``resolve``) runs first, so a 304 never tells a hidden item apart."""
+    info = request.content_types.info_for(node)
+    tag = representation_etag(request, node, bool(info is not None and info.container))
+    if matches(request.headers.get("If-None-Match", ""), tag):
+        response = request.response
+        response.status = 304
+        response.headers["ETag"] = tag
+        response.headers.pop("Content-Type", None)  # a 304 has no body to describe
+        if request.identity_obj is not None:
+            response.cache_control = "private, no-store"
+        return response
+    data = respond(request, node)
+    request.response.headers["ETag"] = tag
+    return data
+
+
+def matches(header: str, tag: str) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110 13.1.2); ``*`` matches anything."""
+    given = {t.strip().removeprefix("W/") for t in header.split(",") if t.strip()}
+    return "*" in given or tag.removeprefix("W/") in given
+
+
 # --- views -----------------------------------------------------------------------------
 
 
@@ -183,7 +207,7 @@ def content_view(request):
     if method in ("GET", "HEAD"):
         check_token(request)
         node = resolve(request, names)
-        return respond(request, node)
+        return read(request, node)
     if method == "POST":
         return create(request, names)
     if method == "PATCH":
@@ -251,8 +275,9 @@ def _if_match(request, node: Node) -> None:
         )
     current = etag(node)
     given = [t.strip() for t in header.split(",")]
-    # Weak comparison: W/"x" and "x" name the same version.
-    if current.removeprefix("W/") not in {t.removeprefix("W/") for t in given}:
+    # Weak comparison: W/"x" and "x" name the same version; a folder's GET tag adds what
+    # its children listing depends on, and names the same version of the folder itself.
+    if etag_base(current) not in {etag_base(t) for t in given}:
         raise ApiError(
             409,
             "conflict",

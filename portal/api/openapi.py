@@ -250,6 +250,15 @@ def build(request) -> dict:
         "schema": STR,
     }
     etag_header = {"ETag": {"schema": STR, "description": 'W/"<id>-<modified, µs>"'}}
+    get_etag_header = {
+        "ETag": {
+            "schema": STR,
+            "description": 'Items: W/"<id>-<modified, µs>" (as for If-Match). Folders and the site '
+            'root: W/"<id>-<modified, µs>-<digest>", the digest covering the children listing '
+            "(site generation, next scheduled change, caller, language, query); If-Match accepts "
+            "it too.",
+        }
+    }
     body_in = {
         "required": True,
         "content": {
@@ -275,9 +284,20 @@ def build(request) -> dict:
                     "in": "query",
                     "schema": {"type": "integer", "minimum": 1, "maximum": 100},
                 },
+                {
+                    "name": "If-None-Match",
+                    "in": "header",
+                    "required": False,
+                    "schema": STR,
+                    "description": "ETags of the copies the client holds (or `*`): 304 when one is current.",
+                },
             ],
             "responses": {
-                "200": {"description": "The item", "headers": etag_header, "content": json_content},
+                "200": {"description": "The item", "headers": get_etag_header, "content": json_content},
+                "304": {
+                    "description": "Not modified: the copy named in If-None-Match is current (no body)",
+                    "headers": get_etag_header,
+                },
                 **_error_responses(401, 404),
             },
         },

@@ -4,6 +4,7 @@ ISO 8601 with Vietnam's offset (+07:00), folders with one page of their children
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 import colander
@@ -48,6 +49,30 @@ def etag(node) -> str:
     modified = node.modified
     stamp = int(modified.timestamp() * 1_000_000) if modified else 0
     return f'W/"{node.id}-{stamp}"'
+
+
+def representation_etag(request, node, container: bool) -> str:
+    """The validator of a GET answer (If-None-Match). An item's is ``etag(node)``, the
+    one PATCH's If-Match wants. A folder's answer also lists its children, which change
+    without the folder's ``modified``: its tag adds the site generation (every write),
+    the next scheduled publication or expiry among its children (so it changes on time
+    with no write), the caller, the language and the query string (paging). If-Match
+    compares only the ``<id>-<modified>`` part (``etag_base``)."""
+    base = etag(node)
+    if not container:
+        return base
+    upcoming = listing.next_change(request, node)
+    user = request.user.id if request.user is not None else 0
+    parts = (request.site_info.generation, iso(upcoming), user, request.locale_name, request.query_string)
+    extra = "|".join(str(p) for p in parts)
+    digest = hashlib.sha256(extra.encode()).hexdigest()[:16]
+    return f'{base[:-1]}-{digest}"'
+
+
+def etag_base(tag: str) -> str:
+    """``W/"12-1700000000000000"`` of any of our tags (weak or strong, folder or not)."""
+    inner = tag.strip().removeprefix("W/").strip('"')
+    return "-".join(inner.split("-")[:2])
 
 
 def api_url(request, path: str) -> str:
