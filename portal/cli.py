@@ -490,4 +490,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as portal.cli, not __main__: sub-commands raise portal.cli.CLIError, which
+    # this module's copy under the name __main__ would not catch.
+    from portal.cli import main as portal_main
+
+    sys.exit(portal_main())
