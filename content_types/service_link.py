@@ -48,7 +48,12 @@ class ServiceLink(Node):
 
 
 def service_url_validator(node, value):
-    """Web addresses as for links; a hotline may also be a telephone number (tel:)."""
+    """Web addresses as for links; a hotline may also be a telephone number (tel:), and a
+    service of the portal itself a path on this site (/tra-cuu-ho-so)."""
+    if value.startswith("/") and not value.startswith("//"):
+        if " " in value or "\\" in value or len(value) > 2048:
+            raise colander.Invalid(node, _("Địa chỉ phải bắt đầu bằng http:// hoặc https://"))
+        return
     if value.startswith("tel:"):
         digits = value[4:].replace(" ", "").replace(".", "")
         if not digits.lstrip("+").isdigit() or not 3 <= len(digits) <= 16:

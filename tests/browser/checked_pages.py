@@ -38,6 +38,9 @@ PUBLIC = [
     ("login", "/dang-nhap", None),
     ("not-found", "/khong-co-trang-nay/", None),
     ("english", "/en/contact/", None),  # an item in English: the UI around it too
+    ("dossier-lookup", "/tra-cuu-ho-so", None),
+    # A demo dossier (portal/citizen/dossiers/demo.py), opened as its receipt QR code does.
+    ("dossier-result", "/tra-cuu-ho-so?ma=000.00.12.H12-261120-0007&bm=QH1234", None),
 ]
 
 EDITOR = [
@@ -49,12 +52,18 @@ EDITOR = [
     ("search-zero-results", "/quan-tri/tim-kiem-khong-ket-qua", None),
 ]
 
+# Pages only site administrators reach (checked logged in as "admin").
+ADMIN = [
+    ("dossiers-staff", "/quan-tri/ho-so", None),
+]
+
 
 def new_context(browser, viewport):
     return browser.new_context(viewport=viewport, locale="vi-VN")
 
 
 def log_in(context, base, user="editor"):
+    """Log ``user`` in (every browser-test user has PASSWORD)."""
     page = context.new_page()
     page.goto(base + "/dang-nhap")
     page.fill("input[name=login]", user)
