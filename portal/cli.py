@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from . import bootstrap, migrate
 from .api import cli as api_cli
+from .citizen.dossiers import cli as dossiers_cli
 from .db import make_engine
 from .feedimport import cli as feedimport_cli
 from .permissions import GRANTABLE_ROLES
@@ -461,6 +462,8 @@ def build_parser() -> argparse.ArgumentParser:
     api_cli.add_parser(sub)
     # Export and import of a subtree as one archive (issue 6).
     transfer_cli.add_parser(sub)
+    # Dossier statuses from the one-stop office (issue 7) and receipt QR codes.
+    dossiers_cli.add_parser(sub)
     return parser
 
 

@@ -230,7 +230,7 @@ DEMO = [
                 "tra-cuu-ho-so",
                 "Tra cứu hồ sơ",
                 "Xem tình trạng giải quyết hồ sơ đã nộp.",
-                {"url": "https://dichvucong.gov.vn/p/home/dvc-tra-cuu-ho-so.html", "kind": "tra-cuu"},
+                {"url": "/tra-cuu-ho-so", "kind": "tra-cuu"},
             ),
             (
                 S,

@@ -85,6 +85,12 @@ DEFAULTS: dict[str, str] = {
     "portal.limits.petition_status": "30/600",
     "portal.limits.dossier_lookup": "20/600",
     "portal.limits.survey": "10/3600",
+    # Dossier lookup: the largest CSV `portal dossiers import` reads, the most items one
+    # POST /api/v1/dossiers may carry, and the site's public address that
+    # `portal dossiers qr` puts in receipt QR codes (empty: http://localhost:6543).
+    "portal.dossiers.max_import_bytes": str(20 * 1024 * 1024),
+    "portal.dossiers.api_max_items": "1000",
+    "portal.dossiers.public_url": "",
     # Mail to staff (new petitions, feedback); off while the host is empty.
     "portal.mail.host": "",
     "portal.mail.port": "25",

@@ -327,6 +327,12 @@ def build(request) -> dict:
             "responses": {"204": {"description": "Deleted"}, **_error_responses(401, 403, 404)},
         },
     }
+    # Endpoints of other packages (POST /api/v1/dossiers) describe themselves.
+    extra_paths = {}
+    for part in request.registry.get("portal.api.openapi_parts", ()):
+        paths, more = part(request)
+        extra_paths.update(paths)
+        schemas.update(more)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -387,6 +393,7 @@ def build(request) -> dict:
             "/api/v1/openapi.json": {
                 "get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}
             },
+            **extra_paths,
         },
     }
 

@@ -42,6 +42,9 @@ PUBLIC = [
     ("survey", "/khao-sat?ma=H23.10-250101-0001", None),
     ("survey-results", "/khao-sat/ket-qua", None),
     ("survey-thanks", "/khao-sat/cam-on", None),
+    ("dossier-lookup", "/tra-cuu-ho-so", None),
+    # A demo dossier (portal/citizen/dossiers/demo.py), opened as its receipt QR code does.
+    ("dossier-result", "/tra-cuu-ho-so?ma=000.00.12.H12-261120-0007&bm=QH1234", None),
 ]
 
 EDITOR = [
@@ -55,12 +58,19 @@ EDITOR = [
     ("survey-moderation", "/quan-tri/khao-sat/y-kien", None),
 ]
 
+# Pages only site administrators reach (checked logged in as "admin").
+ADMIN = [
+    ("dossiers-staff", "/quan-tri/ho-so", None),
+    ("survey-questions", "/quan-tri/khao-sat", None),
+]
+
 
 def new_context(browser, viewport):
     return browser.new_context(viewport=viewport, locale="vi-VN")
 
 
 def log_in(context, base, user="editor"):
+    """Log ``user`` in (every browser-test user has PASSWORD)."""
     page = context.new_page()
     page.goto(base + "/dang-nhap")
     page.fill("input[name=login]", user)

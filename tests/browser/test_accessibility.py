@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.checked_pages import EDITOR, PUBLIC, SCREENSHOTS, WIDTHS, log_in, new_context, resolve
+from tests.browser.checked_pages import (
+    ADMIN,
+    EDITOR,
+    PUBLIC,
+    SCREENSHOTS,
+    WIDTHS,
+    log_in,
+    new_context,
+    resolve,
+)
 
 # Resolves once every image has loaded (or failed; at most 10 s); page.wait_for_function would need
 # eval, which the portal's Content-Security-Policy forbids.
@@ -33,8 +42,8 @@ def contexts(browser, demo_server):
     def get(who, width):
         if (who, width) not in made:
             context = new_context(browser, WIDTHS[width])
-            if who == "editor":
-                log_in(context, demo_server)
+            if who != "anonymous":
+                log_in(context, demo_server, who)
             page = context.new_page()
             page.errors = []
             page.on("pageerror", lambda e, page=page: page.errors.append(str(e)))
@@ -57,7 +66,9 @@ def describe(violations) -> str:
     return "\n".join(lines)
 
 
-CASES = [("anonymous", *p) for p in PUBLIC] + [("editor", *p) for p in EDITOR]
+CASES = (
+    [("anonymous", *p) for p in PUBLIC] + [("editor", *p) for p in EDITOR] + [("admin", *p) for p in ADMIN]
+)
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))

