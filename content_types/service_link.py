@@ -48,7 +48,12 @@ class ServiceLink(Node):
 
 
 def service_url_validator(node, value):
-    """Web addresses as for links; a hotline may also be a telephone number (tel:)."""
+    """Web addresses as for links; a hotline may also be a telephone number (tel:); a
+    page of this site by its path (/phan-anh-kien-nghi)."""
+    if value.startswith("/") and not value.startswith("//"):
+        if " " in value or len(value) > 2048 or "\\" in value:
+            raise colander.Invalid(node, _("Đường dẫn trong trang không hợp lệ."))
+        return
     if value.startswith("tel:"):
         digits = value[4:].replace(" ", "").replace(".", "")
         if not digits.lstrip("+").isdigit() or not 3 <= len(digits) <= 16:
@@ -61,7 +66,7 @@ class ServiceLinkSchema(BaseContentSchema):
     url = colander.SchemaNode(
         NFCString(),
         title=_("Địa chỉ"),
-        description=_("https://… hoặc tel:… cho đường dây nóng"),
+        description=_("https://…, tel:… cho đường dây nóng, hoặc /… cho một trang của trang này"),
         validator=service_url_validator,
     )
     kind = colander.SchemaNode(

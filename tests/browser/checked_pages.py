@@ -38,6 +38,9 @@ PUBLIC = [
     ("login", "/dang-nhap", None),
     ("not-found", "/khong-co-trang-nay/", None),
     ("english", "/en/contact/", None),  # an item in English: the UI around it too
+    ("petition-form", "/phan-anh-kien-nghi", None),
+    ("petition-status", "/phan-anh-kien-nghi/tra-cuu?ma=PA-MAU3C6PJUD", None),  # a demo petition, answered
+    ("question-answer", "/hoi-dap/thoi-han-dang-ky-ket-hon/", None),
 ]
 
 EDITOR = [
@@ -47,6 +50,8 @@ EDITOR = [
     ("contents", "/tin-tuc/cai-cach-hanh-chinh/@@contents", None),
     ("feed-subscriptions", "/tin-tuc/cai-cach-hanh-chinh/@@nguon-tin", None),
     ("search-zero-results", "/quan-tri/tim-kiem-khong-ket-qua", None),
+    ("petitions-admin", "/quan-tri/phan-anh-kien-nghi", None),
+    ("petition-admin", "/quan-tri/phan-anh-kien-nghi", ".petition-table tbody th[scope=row] a"),
 ]
 
 
