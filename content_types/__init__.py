@@ -19,5 +19,8 @@ def includeme(config):
     config.include(".legal_document")
     config.include(".legal_review")
     config.include(".procedure")
+    # Published answers to petitions (portal/citizen/petitions): after legal documents,
+    # which they link to.
+    config.include(".question_answer")
     config.include(".service_link")
     config.include(".home")

@@ -49,7 +49,7 @@ class ServiceLink(Node):
 
 def service_url_validator(node, value):
     """Web addresses as for links; a hotline may also be a telephone number (tel:), and a
-    service of this site a path of its own (/khao-sat, /tra-cuu-ho-so)."""
+    service of this site a path of its own (/khao-sat, /tra-cuu-ho-so, /phan-anh-kien-nghi)."""
     if value.startswith("/") and not value.startswith("//"):
         if " " in value or "\\" in value or len(value) > 2048:
             raise colander.Invalid(node, _("Đường dẫn trong trang không hợp lệ (ví dụ: /khao-sat)."))
@@ -66,7 +66,7 @@ class ServiceLinkSchema(BaseContentSchema):
     url = colander.SchemaNode(
         NFCString(),
         title=_("Địa chỉ"),
-        description=_("https://… hoặc tel:… cho đường dây nóng"),
+        description=_("https://…, tel:… cho đường dây nóng, hoặc /… cho một trang của trang này"),
         validator=service_url_validator,
     )
     kind = colander.SchemaNode(

@@ -237,7 +237,7 @@ DEMO = [
                 "phan-anh-kien-nghi",
                 "Phản ánh, kiến nghị",
                 "Gửi phản ánh về quy định hành chính.",
-                {"url": "https://dichvucong.gov.vn/p/phananhkiennghi/pakn-gui-pakn.html", "kind": "phan-anh"},
+                {"url": "/phan-anh-kien-nghi", "kind": "phan-anh"},
             ),
             (
                 S,

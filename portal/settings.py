@@ -101,6 +101,15 @@ DEFAULTS: dict[str, str] = {
     "portal.mail.timeout": "10",
     # Comma-separated addresses told of new petitions and feedback.
     "portal.mail.staff": "",
+    # Petitions (/phan-anh-kien-nghi): the departments staff assign them to (comma-
+    # separated), days until a new one is due, the folder published answers go to, and
+    # the largest file a citizen may attach.
+    "portal.petitions.departments": (
+        "Văn phòng HĐND và UBND, Phòng Tư pháp, Phòng Tài nguyên và Môi trường, Bộ phận Một cửa"
+    ),
+    "portal.petitions.due_days": "15",
+    "portal.petitions.answers_folder": "/hoi-dap/",
+    "portal.petitions.attachment_max_bytes": str(5 * 1024 * 1024),
     "retry.attempts": "3",
     "tm.annotate_user": "false",
     # A transaction manager per request, not the thread-local global one: nothing

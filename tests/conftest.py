@@ -35,6 +35,7 @@ SHIPPED_TYPES = [
     "news",
     "page",
     "procedure",
+    "question_answer",
     "review_list",
     "service_link",
     "site",

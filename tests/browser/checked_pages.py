@@ -45,6 +45,9 @@ PUBLIC = [
     ("dossier-lookup", "/tra-cuu-ho-so", None),
     # A demo dossier (portal/citizen/dossiers/demo.py), opened as its receipt QR code does.
     ("dossier-result", "/tra-cuu-ho-so?ma=000.00.12.H12-261120-0007&bm=QH1234", None),
+    ("petition-form", "/phan-anh-kien-nghi", None),
+    ("petition-status", "/phan-anh-kien-nghi/tra-cuu?ma=PA-MAU3C6PJUD", None),  # a demo petition, answered
+    ("question-answer", "/hoi-dap/thoi-han-dang-ky-ket-hon/", None),
 ]
 
 EDITOR = [
@@ -56,6 +59,8 @@ EDITOR = [
     ("search-zero-results", "/quan-tri/tim-kiem-khong-ket-qua", None),
     ("feedback-queue", "/quan-tri/phan-hoi", None),
     ("survey-moderation", "/quan-tri/khao-sat/y-kien", None),
+    ("petitions-admin", "/quan-tri/phan-anh-kien-nghi", None),
+    ("petition-admin", "/quan-tri/phan-anh-kien-nghi", ".petition-table tbody th[scope=row] a"),
 ]
 
 # Pages only site administrators reach (checked logged in as "admin").
