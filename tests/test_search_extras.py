@@ -297,10 +297,12 @@ VIETNAMESE = st.text(
 def test_indexing_fields_and_snippets_match_the_plain_analysis(text):
     assert both_fields(text) == (accented_field(text), folded_field(text))
     wanted = set(folded_field(text).split()[:3])
+    # Snippets work on NFC text (the index stores it so); a composition such as U+FB2A
+    # (one code point) becoming two shifts every offset after it.
+    text = unicodedata.normalize("NFC", text)
     slow = [
         (m.start(), m.end(), w)
         for m in _TOKEN.finditer(text)
         if (w := fold_token(m.group().lower())) in wanted
     ]
-    text = unicodedata.normalize("NFC", text)
     assert _spans(text, wanted) == slow
