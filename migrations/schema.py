@@ -15,10 +15,10 @@ def target_metadata():
     import content_types.procedure  # noqa: F401
     import content_types.question_answer  # noqa: F401
     import content_types.service_link  # noqa: F401
-    import portal.citizen.feedback.models  # noqa: F401
-    import portal.citizen.survey.models  # noqa: F401
     import portal.citizen.dossiers.models  # noqa: F401
+    import portal.citizen.feedback.models  # noqa: F401
     import portal.citizen.petitions.models  # noqa: F401
+    import portal.citizen.survey.models  # noqa: F401
     import portal.feedimport.models  # noqa: F401
     import portal.models.limits  # noqa: F401
     import search.models  # noqa: F401
