@@ -39,6 +39,7 @@ def make_config(settings: dict | None = None) -> Configurator:
     config.include(".forms")  # deform renderer with the theme's templates
     config.include(".layout")  # navigation, breadcrumbs, toolbar
     config.include(".views")  # log-in, editing, contents, workflow, sharing, errors
+    config.include(".admin")  # /quan-tri: the staff pages packages declare (config.add_admin_page)
     config.include(".feedimport")  # @@nguon-tin: folders import external RSS/Atom feeds as news
     # JSON API v1 (/api/v1/content, types, openapi.json), JSON errors under /api/, and the
     # users' API tokens (/tai-khoan/token); after the views so its error views take

@@ -104,3 +104,17 @@ def includeme(config):
         permission=Permissions.View,  # and staff roles, checked in the view
         request_method=("GET", "HEAD"),
     )
+    config.add_admin_page(
+        "search_synonyms",
+        _("Từ đồng nghĩa cho tìm kiếm"),
+        _("Các cách viết và viết tắt được tìm cùng nhau (UBND | Ủy ban nhân dân)."),
+        permission=Permissions.ManageSite,
+    )
+    config.add_admin_page(
+        "search_zero_results",
+        _("Từ khóa tìm kiếm không có kết quả"),
+        _("Người xem đã tìm gì mà không thấy: gợi ý nội dung cần bổ sung."),
+        allowed=lambda request: bool(
+            request.identity_obj and STAFF & request.identity_obj.roles_at(request.root_node)
+        ),
+    )

@@ -57,6 +57,7 @@ EDITOR = [
     ("contents", "/tin-tuc/cai-cach-hanh-chinh/@@contents", None),
     ("feed-subscriptions", "/tin-tuc/cai-cach-hanh-chinh/@@nguon-tin", None),
     ("search-zero-results", "/quan-tri/tim-kiem-khong-ket-qua", None),
+    ("admin-index", "/quan-tri", None),
     ("feedback-queue", "/quan-tri/phan-hoi", None),
     ("survey-moderation", "/quan-tri/khao-sat/y-kien", None),
     ("petitions-admin", "/quan-tri/phan-anh-kien-nghi", None),

@@ -242,6 +242,12 @@ def staff_list(request):
 
 
 def includeme(config):
+    config.add_admin_page(
+        "dossier_staff",
+        _("Hồ sơ thủ tục hành chính"),
+        _("Tình trạng hồ sơ nhận từ bộ phận một cửa; mã QR cho giấy biên nhận."),
+        permission=Permissions.ManageDossiers,
+    )
     config.add_fixed_page(
         "dossier_lookup",
         "/tra-cuu-ho-so",

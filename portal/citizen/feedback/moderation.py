@@ -177,6 +177,12 @@ def moderate_view(request):
 
 
 def includeme(config):
+    config.add_admin_page(
+        "feedback_queue",
+        _("Phản hồi của bạn đọc"),
+        _("Duyệt hoặc từ chối phản hồi gửi dưới các bài viết."),
+        permission=Permissions.ModerateFeedback,
+    )
     config.add_route("feedback_queue", "/quan-tri/phan-hoi")
     config.add_view(
         queue_view,

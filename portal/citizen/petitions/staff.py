@@ -285,6 +285,12 @@ def publish_view(request):
 
 
 def includeme(config):
+    config.add_admin_page(
+        "petitions_admin",
+        _("Phản ánh, kiến nghị"),
+        _("Phân loại, giao đơn vị, trả lời và theo dõi hạn xử lý; công khai câu trả lời."),
+        permission=Permissions.HandlePetitions,
+    )
     staff = dict(permission=Permissions.HandlePetitions)
     form = dict(staff, request_method=("GET", "HEAD", "POST"), require_csrf=False)  # forms check their token
     config.add_route("petitions_admin", "/quan-tri/phan-anh-kien-nghi")

@@ -225,6 +225,18 @@ def decide_view(request):
 
 
 def includeme(config):
+    config.add_admin_page(
+        "survey_moderation",
+        _("Duyệt ý kiến khảo sát"),
+        _("Ý kiến viết trong phiếu khảo sát, công bố sau khi duyệt."),
+        permission=Permissions.ModerateFeedback,
+    )
+    config.add_admin_page(
+        "survey_questions",
+        _("Câu hỏi khảo sát"),
+        _("Các câu hỏi của phiếu khảo sát mức độ hài lòng."),
+        permission=Permissions.ManageSurvey,
+    )
     manage = {"permission": Permissions.ManageSurvey}
     config.add_route("survey_questions", "/quan-tri/khao-sat")
     config.add_view(
