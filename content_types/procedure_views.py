@@ -11,11 +11,10 @@ from sqlalchemy import and_, func, select
 
 from portal import listing
 from portal.downloads import blob_response
-from portal.forms import _CONTROL
 from portal.i18n import _
 from portal.permissions import Permissions
 from portal.qr import qr_key, qr_response, qr_size
-from portal.text import nfc, search_fold
+from portal.text import nfc, search_fold, strip_controls
 
 from .file import human_size
 from .legal_document import LegalDocument
@@ -153,7 +152,7 @@ def clean_param(request, name: str, max_length: int = 255) -> str:
     value = request.GET.get(name, "")
     if not isinstance(value, str):
         return ""
-    value = " ".join(_CONTROL.sub("", nfc(value)).split())
+    value = " ".join(strip_controls(nfc(value)).split())
     return value if len(value) <= max_length else ""
 
 

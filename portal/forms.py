@@ -18,7 +18,7 @@ from pyramid.i18n import get_localizer
 from pyramid.threadlocal import get_current_request
 
 from .i18n import _
-from .text import TZ, nfc, sanitize_html, slugify
+from .text import TZ, nfc, sanitize_html, slugify, strip_controls
 
 
 class CSRFTokenWidget(deform.widget.HiddenWidget):
@@ -27,6 +27,9 @@ class CSRFTokenWidget(deform.widget.HiddenWidget):
     def serialize(self, field, cstruct, **kw):
         request = field.schema.bindings["request"]
         return super().serialize(field, get_csrf_token(request), **kw)
+
+
+CSRF_EXPIRED = _("Phiên làm việc đã hết hạn. Thông tin bạn nhập vẫn được giữ, hãy gửi lại.")
 
 
 class CSRFSchema(colander.Schema):
@@ -47,18 +50,12 @@ class CSRFSchema(colander.Schema):
     def validator(self, node, appstruct):
         request = self.bindings["request"]
         if not check_csrf_token(request, token="csrf_token", header=None, raises=False):
-            raise colander.Invalid(
-                node,
-                _("Phiên làm việc đã hết hạn. Thông tin bạn nhập vẫn được giữ, hãy gửi lại."),
-            )
+            raise colander.Invalid(node, CSRF_EXPIRED)
         self.validate_more(node, appstruct)
 
     def validate_more(self, node, appstruct):
         """Cross-field checks of a subclass go here."""
 
-
-# Control characters (NUL above all, which PostgreSQL refuses) except tab and newlines.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class NFCString(colander.String):
@@ -68,7 +65,7 @@ class NFCString(colander.String):
         value = super().deserialize(node, cstruct)
         if value is colander.null:
             return value
-        value = _CONTROL.sub("", nfc(value)).strip()
+        value = strip_controls(nfc(value)).strip()
         return value if value else colander.null
 
 

@@ -14,11 +14,12 @@ import time
 
 import colander
 import deform
+from pyramid.csrf import check_csrf_token
 from sqlalchemy import case, delete, literal
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from .forms import CSRFSchema
+from .forms import CSRF_EXPIRED, CSRFSchema
 from .i18n import _
 from .models import RateLimit, UTCDateTime, utcnow
 
@@ -126,19 +127,35 @@ def wait_message(seconds: int):
     )
 
 
+def _typed_back(form: deform.Form, controls) -> None:
+    """Fill ``form.cstruct`` with what was typed, files left out: validation stores an
+    upload as it reads it, and a refused request must not write anything."""
+    try:
+        form.validate([(k, "" if hasattr(v, "file") else v) for k, v in controls])
+    except deform.ValidationFailure:
+        pass
+
+
 def validated_public(request, form: deform.Form, page: dict, bucket: str):
     """Like ``views.editing.validated`` for a public form: (appstruct, None) when the
     submission is valid, not from a bot and within the address's limit; otherwise
-    (None, the page re-rendered with what was typed and why, status 400 or 429)."""
+    (None, the page re-rendered with what was typed and why, status 400 or 429).
+
+    The honeypot, the limit and the CSRF token are checked before the form is
+    validated, so that a bot, an address over its limit or a forged request never
+    gets an upload stored; every other attempt counts against the limit."""
     from .views.editing import validated
 
-    appstruct, failed = validated(request, form, page)
-    if failed:
-        return None, failed
-    if appstruct.get(HONEYPOT):
+    controls = list(request.POST.items())
+    if request.POST.get(HONEYPOT):
+        _typed_back(form, controls)
         return None, refuse(request, form, page, _("Không gửi được: ô “Để trống ô này” phải để trống."))
     wait = hit(request, bucket)
     if wait:
         request.response.headers["Retry-After"] = str(wait)
+        _typed_back(form, controls)
         return None, refuse(request, form, page, wait_message(wait), status=429)
-    return appstruct, None
+    if not check_csrf_token(request, token="csrf_token", header=None, raises=False):
+        _typed_back(form, controls)
+        return None, refuse(request, form, page, CSRF_EXPIRED)
+    return validated(request, form, page)

@@ -21,6 +21,25 @@ def enabled(settings) -> bool:
     return bool(settings.get("portal.mail.host", "").strip())
 
 
+def link(request, url: str) -> str:
+    """``url`` as it may go into a mail: on ``portal.public_url`` when set, else only its
+    path. Never the request's own host: anyone can send any Host header, and a petition
+    form would otherwise mail staff a link to the sender's site."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    path += f"#{parts.fragment}" if parts.fragment else ""
+    base = request.registry.settings.get("portal.public_url", "").strip().rstrip("/")
+    return base + path if base else path
+
+
+def one_line(text: str) -> str:
+    """A header value on one line: a line break in a subject would make the mail library
+    refuse the message (a header injection otherwise)."""
+    return " ".join(str(text).split())
+
+
 def staff_recipients(settings) -> list[str]:
     return [a.strip() for a in settings.get("portal.mail.staff", "").split(",") if a.strip()]
 
@@ -38,7 +57,7 @@ def queue(request, to: list[str], subject: str, body: str) -> None:
     msg = EmailMessage()
     msg["From"] = formataddr((settings["portal.site_name"], settings["portal.mail.sender"]))
     msg["To"] = ", ".join(to)
-    msg["Subject"] = subject
+    msg["Subject"] = one_line(subject)[:250]
     msg["Message-ID"] = make_msgid(domain=settings["portal.mail.sender"].rpartition("@")[2] or None)
     msg.set_content(body)
     # On the request (not the environ): a retried request is a new request and a new

@@ -81,7 +81,7 @@ DEFAULTS: dict[str, str] = {
     "portal.sitemap.max_urls": "50000",
     # Public forms: "<count>/<seconds>" submissions per client address (portal/guard.py).
     "portal.limits.feedback": "10/3600",
-    "portal.limits.petition": "5/3600",
+    "portal.limits.petition": "10/3600",
     "portal.limits.petition_status": "30/600",
     "portal.limits.dossier_lookup": "20/600",
     "portal.limits.survey": "10/3600",
@@ -92,6 +92,9 @@ DEFAULTS: dict[str, str] = {
     "portal.dossiers.api_max_items": "1000",
     "portal.dossiers.public_url": "",
     # Mail to staff (new petitions, feedback); off while the host is empty.
+    # The site's public address (https://ubnd.example.gov.vn): links in mail to staff are
+    # built on it, never on the request's Host header; empty: mail gives paths only.
+    "portal.public_url": "",
     "portal.mail.host": "",
     "portal.mail.port": "25",
     "portal.mail.sender": "no-reply@localhost",

@@ -13,6 +13,14 @@ import nh3
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
+# Control characters (NUL above all, which PostgreSQL refuses) except tab and newlines.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
 def nfc(value: str | None) -> str:
     return unicodedata.normalize("NFC", value or "")
 

@@ -15,10 +15,12 @@ from .permissions import Permissions
 from .security import grants_permission
 from .text import slugify
 
-# Names that would shadow a fixed route or a view on the site root.
+# Names that would shadow a fixed route or a view on the site root. (Catalogues such as
+# /van-ban and /thu-tuc-hanh-chinh are meant to stand over the folder of their items.)
 RESERVED_NAMES = frozenset(
     {"static", "api", "dang-nhap", "dang-xuat", "ngon-ngu", "tim-kiem", "rss", "rss.xml", "atom.xml",
-     "sitemap.xml", "robots.txt", "favicon.ico", "deform-static", "tai-khoan"}
+     "feed.json", "sitemap.xml", "robots.txt", "favicon.ico", "deform-static", "tai-khoan", "quan-tri",
+     "chuyen-muc", "the", "khao-sat", "phan-anh-kien-nghi", "tra-cuu-ho-so"}
 )  # fmt: skip
 
 

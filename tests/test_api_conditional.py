@@ -96,3 +96,16 @@ def test_folder_etag_differs_per_caller_and_is_accepted_by_if_match(app, make, a
     assert res.status_int == 200
     # ...and once it changed, the old one is stale.
     app.patch_json(url, {"description": "Lần nữa"}, headers={**editor, "If-Match": mine}, status=409)
+
+
+def test_an_items_tag_depends_on_the_caller_and_the_language(app, make, auth):
+    make("page", title="Giới thiệu", state="published")
+    url = "/api/v1/content/gioi-thieu/"
+    anonymous = app.get(url).headers["ETag"]
+    # The editor's answer lists their transitions: the anonymous copy is not theirs.
+    editor = app.get(url, headers={**auth("editor"), "If-None-Match": anonymous})
+    assert editor.status_int == 200 and "retract" in editor.json["transitions"]
+    # Titles of the type and state are translated: another language, another tag.
+    app.set_cookie("portal_lang", "en")
+    english = app.get(url, headers={"If-None-Match": anonymous})
+    assert english.status_int == 200 and english.headers["ETag"] != anonymous

@@ -334,3 +334,12 @@ def test_openapi_describes_the_push(doc):
     post = doc["paths"]["/api/v1/dossiers"]["post"]
     assert {"200", "401", "403", "422"} <= set(post["responses"])
     assert "ma_ho_so" in doc["components"]["schemas"]["DossierInput"]["properties"]
+
+
+def test_control_characters_never_reach_the_database(app, auth, db, root):
+    # PostgreSQL refuses NUL in text: it is dropped on the way in, never a 500.
+    item = {**PUSH, "thu_tuc": "Đăng ký\x00 khai sinh", "nguoi_nop": "Nguyễn\x00 Văn An"}
+    assert app.post_json("/api/v1/dossiers", item, headers=auth("admin")).json == {"created": 1, "updated": 0}
+    db.expire_all()
+    row = db.scalar(select(Dossier).where(Dossier.code == PUSH["ma_ho_so"]))
+    assert "\x00" not in row.procedure_title + row.applicant_name

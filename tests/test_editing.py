@@ -579,3 +579,11 @@ def test_contents_names_each_childs_type_and_state(admin, make, folder):
              for r in rows}  # fmt: skip
     assert cells["Cổng dịch vụ"] == ("Liên kết", "Đã xuất bản")
     assert cells["Bản nháp"] == ("Trang", "Riêng tư")
+
+
+def test_a_folder_titled_like_a_citizen_service_page_does_not_hide_it(admin, db, root):
+    # "/khao-sat" is the survey's fixed route: a root folder of that name would never show.
+    form = add_form(admin, "/")
+    form["title"] = "Khảo sát"
+    assert form.submit("save").location == "http://localhost/khao-sat-2/"
+    assert "/khao-sat/ket-qua" in admin.get("/khao-sat").text

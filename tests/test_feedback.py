@@ -167,13 +167,19 @@ def test_no_form_on_items_without_feedback_or_hidden_from_visitors(app, make, as
     assert app.get("/tin-tuc/het-han/@@phan-hoi", status=404)
 
 
-def test_staff_are_mailed_with_the_title_and_a_link_to_the_queue(app, article, smtp_sink):
+def test_staff_are_mailed_with_the_title_and_a_link_to_the_queue(
+    app, article, smtp_sink, registry, monkeypatch
+):
+    monkeypatch.setitem(registry.settings, "portal.public_url", "https://phuong.example.gov.vn/")
+    # Links in mail come from the setting, never from the Host header the sender chose.
+    app.extra_environ = {**app.extra_environ, "HTTP_HOST": "evil.example"}
     assert fill(app).status_int == 303
     assert len(smtp_sink) == 1
     msg = smtp_sink[0]
     assert "Phường ra mắt dịch vụ công mới" in msg["Subject"]
     body = msg.get_content()
-    assert "http://localhost/quan-tri/phan-hoi?trang-thai=cho-duyet" in body
+    assert "https://phuong.example.gov.vn/quan-tri/phan-hoi?trang-thai=cho-duyet" in body
+    assert "evil.example" not in body
     assert "niêm yết giờ làm việc" in body
     assert "canbo@example.org" in msg["To"]
 

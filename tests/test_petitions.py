@@ -563,3 +563,68 @@ def test_service_links_may_point_at_a_page_of_this_site(url, ok):
     else:
         with pytest.raises(colander.Invalid):
             service_url_validator(colander.SchemaNode(colander.String()), url)
+
+
+# --- found in review ------------------------------------------------------------------
+
+
+def test_codes_typed_without_the_prefix_are_found_whatever_they_start_with():
+    assert normalise_code("PA3KXXXXXX") == "PA-PA3KXXXXXX"  # the random part starts with PA
+    assert normalise_code("PAPA3KXXXXXX") == "PA-PA3KXXXXXX"  # "PA" typed without its hyphen
+    assert normalise_code("pa-pa3kxxxxxx") == "PA-PA3KXXXXXX"
+
+
+def test_an_overlong_phone_number_is_a_field_error(app, db):
+    res = submit(app, phone="0" + "." * 500 + "912345678", status=400)
+    assert "30" in res.html.select_one("#item-" + res.forms["deform"]["phone"].id).text
+    assert res.forms["deform"]["subject"].value == BASE["subject"]
+    assert db.scalar(select(func.count()).select_from(Petition)) == 0
+
+
+def test_a_line_break_in_the_subject_does_not_break_the_staff_mail(app, db, smtp_sink):
+    sent_code(app, submit(app, subject="Xin chào\r\nBcc: evil@example.org"))
+    assert len(smtp_sink) == 1
+    assert "\n" not in smtp_sink[0]["Subject"] and smtp_sink[0]["Bcc"] is None
+
+
+def test_staff_mail_links_never_take_the_request_host(app, smtp_sink):
+    app.extra_environ = {**app.extra_environ, "HTTP_HOST": "evil.example"}
+    sent_code(app, submit(app))
+    body = smtp_sink[0].get_content()
+    assert "evil.example" not in body
+    assert "/quan-tri/phan-anh-kien-nghi/" in body  # a path: portal.public_url is not set
+
+
+@pytest.mark.parametrize("refusal", ["csrf", "limit", "honeypot"])
+def test_refused_submissions_store_no_upload(app, db, registry, monkeypatch, refusal):
+    import hashlib
+
+    from portal.blobs import store_for
+
+    payload = PDF + b"%unique-to-this-test-" + refusal.encode()
+    digest = hashlib.sha256(payload).hexdigest()
+    if refusal == "limit":
+        monkeypatch.setitem(registry.settings, "portal.limits.petition", "1/3600")
+        submit(app, status=400, phone="", email="")  # a mistake counts as an attempt too
+    form = fill(form_of(app))
+    attach(form, 1, Upload("don.pdf", payload, "application/pdf"))
+    if refusal == "csrf":
+        form["csrf_token"] = "sai"
+    if refusal == "honeypot":
+        form["website"] = "http://spam.example"
+    res = form.submit("send", status=429 if refusal == "limit" else 400)
+    assert res.forms["deform"]["name"].value == NAME
+    assert not store_for(registry.settings).exists(digest)
+    assert db.scalar(select(func.count()).select_from(Petition)) == 0
+
+
+def test_answers_are_published_only_where_the_type_may_be_added(as_user, db, root, make):
+    make("page", None, "Hỏi đáp", state="published")  # a page named hoi-dap, not a folder
+    petition = a_petition(db, root, answer="<p>Trả lời.</p>", status="answered")
+    res = as_user("admin").get(f"/quan-tri/phan-anh-kien-nghi/{petition.id}/cong-khai", status=409)
+    assert "không nhận loại nội dung đó" in res.text
+    res = as_user("admin").post(
+        f"/quan-tri/phan-anh-kien-nghi/{petition.id}/cong-khai", {"title": "x"}, status=409
+    )
+    db.refresh(petition)
+    assert petition.published_id is None

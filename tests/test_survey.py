@@ -175,6 +175,9 @@ def test_missing_required_rating_is_explained_and_what_was_typed_kept(app, db, q
         ("code", "HS 01?", "Mã hồ sơ chỉ gồm chữ cái không dấu, chữ số"),
         ("code", "A" * 41, "Mã hồ sơ dài tối đa 40 ký tự."),
         ("code", "HỒ-SƠ-1", "Mã hồ sơ chỉ gồm chữ cái không dấu, chữ số"),
+        # Letters that upper-case into ASCII ("ı" → "I", "ﬁ" → "FI") are not ASCII letters.
+        ("code", "hsı-01", "Mã hồ sơ chỉ gồm chữ cái không dấu, chữ số"),
+        ("code", "ﬁ-01", "Mã hồ sơ chỉ gồm chữ cái không dấu, chữ số"),
     ],
 )
 def test_bad_text_or_code_is_refused_in_vietnamese(app, db, questions, field, value, message):

@@ -52,16 +52,15 @@ def etag(node) -> str:
 
 
 def representation_etag(request, node, container: bool) -> str:
-    """The validator of a GET answer (If-None-Match). An item's is ``etag(node)``, the
-    one PATCH's If-Match wants. A folder's answer also lists its children, which change
-    without the folder's ``modified``: its tag adds the site generation (every write),
-    the next scheduled publication or expiry among its children (so it changes on time
-    with no write), the caller, the language and the query string (paging). If-Match
-    compares only the ``<id>-<modified>`` part (``etag_base``)."""
+    """The validator of a GET answer (If-None-Match): ``etag(node)`` (the one PATCH's
+    If-Match wants) plus a digest of what else the answer depends on: the site generation
+    (every write: related items' titles, terms, a folder's children), the caller (their
+    transitions), the language (translated titles) and the query string (paging); for a
+    folder also the next scheduled publication or expiry among its children, so that its
+    tag changes on time with no write. If-Match compares only the ``<id>-<modified>``
+    part (``etag_base``)."""
     base = etag(node)
-    if not container:
-        return base
-    upcoming = listing.next_change(request, node)
+    upcoming = listing.next_change(request, node) if container else None
     user = request.user.id if request.user is not None else 0
     parts = (request.site_info.generation, iso(upcoming), user, request.locale_name, request.query_string)
     extra = "|".join(str(p) for p in parts)

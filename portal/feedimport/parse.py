@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import feedparser
 
 from ..i18n import _
-from ..text import html_text, nfc, sanitize_html
+from ..text import html_text, nfc, sanitize_html, strip_controls
 from .fetch import check_url
 from .models import MAX_GUID
 
@@ -28,7 +28,6 @@ from .models import MAX_GUID
 MAX_LEAD = 600
 
 # Control characters (NUL above all, which PostgreSQL refuses) except tab and newlines.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class FeedError(Exception):
@@ -65,7 +64,7 @@ class ParsedFeed:
 
 
 def _clean(text: str | None) -> str:
-    return _CONTROL.sub("", nfc(text or ""))
+    return strip_controls(nfc(text or ""))
 
 
 # Inline tags vanish without a space ("<b>tổng kết</b>." stays "tổng kết."); html_text

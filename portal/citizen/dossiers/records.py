@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from portal.i18n import _
-from portal.text import nfc
+from portal.text import nfc, strip_controls
 
 from .rules import normalize_code, normalize_secret, status_code
 
@@ -51,7 +51,8 @@ def _text(value) -> str:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise TypeError
-    return nfc(str(value)).strip()
+    # Control characters (NUL above all, which PostgreSQL refuses) never reach a column.
+    return strip_controls(nfc(str(value))).strip()
 
 
 def check(raw: dict) -> tuple[Record | None, dict]:

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from portal.forms import NFCString, make_form
 from portal.guard import PublicFormSchema, validated_public
 from portal.i18n import _
-from portal.mail import notify_staff
+from portal.mail import link, notify_staff
 from portal.models import Node, utcnow
 from portal.permissions import Permissions
 from portal.views.editing import render_form
@@ -130,13 +130,13 @@ def with_legend(request, page: dict) -> dict:
 
 
 def _notify(request, context: Node, item: Feedback) -> None:
-    queue = request.route_url("feedback_queue", _query={"trang-thai": "cho-duyet"})
+    queue = link(request, request.route_url("feedback_queue", _query={"trang-thai": "cho-duyet"}))
     # One line: a title holding a line break must not break (or inject) mail headers.
     subject = request.t(_("Phản hồi mới về “${title}”"), title=" ".join(context.title.split())[:150])
     body = "\n".join(
         (
             request.t(_("Bài viết: ${title}"), title=context.title),
-            request.resource_url(context),
+            link(request, request.resource_url(context)),
             request.t(_("Người gửi: ${name}"), name=item.name),
             request.t(_("Thư điện tử: ${email}"), email=item.email or "—"),
             "",

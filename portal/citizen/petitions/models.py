@@ -40,10 +40,15 @@ def new_code() -> str:
 
 def normalise_code(text: str) -> str:
     """What a citizen typed as their code: case, spaces and a missing prefix forgiven."""
-    code = "".join(str(text or "").split()).upper()[:40]
-    if not code.startswith(CODE_PREFIX):
-        code = CODE_PREFIX + code.removeprefix("PA")
-    return code
+    # Only what a code can hold: anything else (NUL, which PostgreSQL refuses, or
+    # letters a code never has) cannot match and must not reach the query.
+    code = "".join(ch for ch in str(text or "").upper() if ch.isascii() and (ch.isalnum() or ch == "-"))[:40]
+    if code.startswith(CODE_PREFIX):
+        return code
+    # "PA" without its hyphen, or only the random part (which may itself start with PA).
+    if len(code) == CODE_LENGTH + 2 and code.startswith("PA"):
+        code = code[2:]
+    return CODE_PREFIX + code
 
 
 def today() -> dt.date:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portal.forms import make_form
 from portal.guard import hit, validated_public, wait_message
 from portal.i18n import _
-from portal.mail import notify_staff
+from portal.mail import link, notify_staff
 from portal.models import Node, utcnow
 from portal.permissions import Permissions
 from portal.text import format_date
@@ -106,7 +106,7 @@ def create_petition(request, appstruct: dict) -> Petition:
     db.add(
         PetitionEvent(petition_id=petition.id, at=now, detail=request.t(_("Tiếp nhận qua trang thông tin.")))
     )
-    url = request.route_url("petition_admin", id=petition.id)
+    url = link(request, request.route_url("petition_admin", id=petition.id))
     notify_staff(
         request,
         request.t(

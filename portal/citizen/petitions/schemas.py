@@ -69,7 +69,7 @@ def _required_text(title, max_length, **kw):
 class PetitionSchema(PublicFormSchema):
     name = _required_text(_("Họ và tên"), 200)
     address = text_node(_("Địa chỉ"), 500)
-    phone = text_node(_("Điện thoại"), 30, validator=phone_validator)
+    phone = text_node(_("Điện thoại"), 30, validator=colander.All(colander.Length(max=30), phone_validator))
     email = colander.SchemaNode(
         NFCString(),
         title=_("Thư điện tử"),

@@ -17,6 +17,7 @@ from portal.i18n import _
 from portal.listing import paged
 from portal.models import Node, utcnow
 from portal.permissions import Permissions
+from portal.registry import AddNotAllowed
 from portal.text import TZ, format_date, row_id
 from portal.views.editing import default_apply, render_form, validated
 from portal.workflow import WorkflowError, do_transition
@@ -227,6 +228,16 @@ def publish_view(request):
         page["problem"] = request.t(_(
             "Chưa có thư mục “${path}” để đăng câu hỏi, trả lời. Hãy tạo thư mục này "
             "(hoặc đổi thiết lập portal.petitions.answers_folder) rồi thử lại.",
+            mapping={"path": folder_path}))  # fmt: skip
+        return {**page, "form": ""}
+    try:
+        # The folder must take this type, and this user must be allowed to add it there.
+        request.content_types.check_add(request, folder, info.name)
+    except AddNotAllowed:
+        request.response.status = 409
+        page["problem"] = request.t(_(
+            "Không thể đăng câu hỏi, trả lời vào “${path}”: mục này không nhận loại nội dung đó, "
+            "hoặc bạn không có quyền thêm nội dung vào đó.",
             mapping={"path": folder_path}))  # fmt: skip
         return {**page, "form": ""}
     schema = info.schema()

@@ -37,7 +37,10 @@ def normalise_code(value) -> str | None:
     """A dossier code as stored (upper case, no spaces around), or None if it is not one."""
     if not isinstance(value, str):
         return None
-    code = nfc(value).strip().upper()
+    code = nfc(value).strip()
+    if not code.isascii():
+        return None
+    code = code.upper()
     if not code or len(code) > MAX_CODE or not _CODE.match(code):
         return None
     return code
@@ -51,7 +54,8 @@ def code_validator(node, value):
 
 
 def _upper(value):
-    return value.upper() if isinstance(value, str) else value
+    # ASCII only: "ı".upper() is "I" and "ﬁ".upper() is "FI", which would slip past the check.
+    return value.upper() if isinstance(value, str) and value.isascii() else value
 
 
 def field_name(question_id: int) -> str:
