@@ -56,6 +56,8 @@ DEFAULTS: dict[str, str] = {
     # (log-in throttling per address needs the real client address).
     "portal.trusted_proxy": "",
     "portal.upload.max_bytes": str(20 * 1024 * 1024),
+    # portal import: the largest file (blob) an archive may bring.
+    "portal.transfer.max_blob_bytes": str(1024 * 1024 * 1024),
     # How often counted page views are written (seconds; 0: only when asked to).
     "portal.views.flush_seconds": "30",
     # MIME types (read from the bytes) that uploads may have.

@@ -287,6 +287,64 @@ def page_line(path="trang", **over):
         ([root_line(), page_line(history=[{"at": "x"}])], "dòng 2"),
         ([root_line(), page_line(rows={"khong": []})], "bảng quan hệ không có"),
         ([root_line(), [1, 2]], "không phải một đối tượng JSON"),
+        # Values the UI would never allow (a database error at the flush otherwise).
+        ([root_line(), page_line("Tin Tức?x=1#a")], "dòng 2: tên 'Tin Tức?x=1#a' không hợp lệ"),
+        ([root_line(), page_line("%2e%2e")], "dòng 2: tên '%2e%2e' không hợp lệ"),
+        ([root_line(), page_line("trang-")], "không hợp lệ"),
+        (
+            [root_line(), page_line(local_roles=[{"principal": "user:admin", "role": "ChuaTe"}])],
+            "dòng 2: local_roles: vai trò không có: 'ChuaTe'",
+        ),  # fmt: skip
+        (
+            [root_line(), page_line(local_roles=[{"principal": "user:admin", "role": "Owner"}])],
+            "vai trò không có",
+        ),  # fmt: skip
+        ([root_line(), page_line(position=2**40)], "dòng 2: position: số 1099511627776 vượt giới hạn"),
+        ([root_line(), page_line(title="x" * 501)], "dòng 2: title: dài quá 500 ký tự"),
+        (
+            [root_line(), page_line(created="0001-01-01T00:00:00+14:00")],
+            "dòng 2: created: ngày giờ ngoài khoảng",
+        ),
+        (
+            [root_line(), page_line(terms=[{"kind": "tag", "slug": "a"}, {"kind": "tag", "slug": "a"}])],
+            "dòng 2: terms: lặp lại tag/a",
+        ),  # fmt: skip
+        ([root_line(), page_line(terms=[{"kind": None, "slug": "a"}])], "dòng 2: terms: thiếu kind"),
+        ([root_line(), page_line(terms=[{"kind": "t" * 17, "slug": "a"}])], "kind: dài quá 16"),
+        (
+            [root_line(), page_line(attachments=[{"sha256": "a" * 64, "position": 2**40}])],
+            "dòng 2: position: số",
+        ),  # fmt: skip
+        (
+            [
+                root_line(),
+                page_line(
+                    history=[
+                        {
+                            "at": "2025-01-01T00:00:00+00:00",
+                            "transition": "x",
+                            "from_state": "a",
+                            "to_state": "b",
+                            "actor": 5,
+                        }
+                    ]
+                ),
+            ],
+            "dòng 2: history: actor",
+        ),  # fmt: skip
+        # Blob references recomputed from the line, whatever its "blobs" says.
+        (
+            [root_line(), page_line(attachments=[{"sha256": "../../../etc/passwd", "filename": "p"}])],
+            "dòng 2: sha256: mã sha256 không hợp lệ: '../../../etc/passwd'",
+        ),  # fmt: skip
+        ([root_line(), page_line(attachments=[{"sha256": "A" * 64}])], "dòng 2: sha256: mã sha256 không"),
+        ([root_line(), page_line(attachments=[{"sha256": "c" * 64}])], "dòng 2: thiếu tệp blobs/" + "c" * 64),
+        ([root_line(), page_line(attachments=[{"filename": "x"}])], "dòng 2: attachments: thiếu sha256"),
+        ([root_line(), page_line(blobs=["../x"])], "dòng 2: mã sha256 không hợp lệ trong blobs"),
+        (
+            [root_line(), page_line(attachments=[{"sha256": "a" * 64, "nguy_hiem": 1}])],
+            "attachments: khóa không có: nguy_hiem",
+        ),  # fmt: skip
     ],
 )
 def test_bad_lines_are_refused_before_anything_is_written(db, types, target, store, tmp_path, lines, message):
@@ -329,6 +387,204 @@ def test_a_corrupt_blob_is_refused(db, types, target, store, tmp_path):
     write_archive(archive, [root_line(), line], blobs={sha: b"not those bytes"})
     with pytest.raises(TransferError, match="hỏng"):
         do_import(db, types, store, archive, target)
+    # Nothing left in the store, not even under the bytes' own hash.
+    assert not store.exists(hashlib.sha256(b"not those bytes").hexdigest())
+    assert not any(p.is_file() for p in (store.root / "tmp").iterdir())
+
+
+def test_blob_references_in_the_line_are_checked_not_taken_from_its_blobs_list(
+    db, types, target, store, tmp_path
+):
+    data = b"%PDF-1.4 tep dinh kem"
+    sha = hashlib.sha256(data).hexdigest()
+    attachment = {"sha256": sha, "filename": "a.pdf", "mime_type": "application/pdf", "size": len(data)}
+    # Listed nowhere in "blobs" but in the archive: stored all the same.
+    archive = tmp_path / "x.zip"
+    write_archive(archive, [root_line(), page_line(attachments=[attachment])], blobs={sha: data})
+    result = do_import(db, types, store, archive, target)
+    assert result.blobs_added == 1 and store.exists(sha)
+    # Already in the target's store: the archive need not carry it.
+    again = tmp_path / "y.zip"
+    write_archive(again, [root_line(), page_line(attachments=[attachment])])
+    assert do_import(db, types, store, again, target).updated == 1
+
+
+def test_size_limits_are_checked_before_reading(db, types, target, store, tmp_path):
+    # A manifest larger than 1 MB (a few KB once deflated).
+    big = tmp_path / "manifest.zip"
+    write_archive(big, [root_line()], manifest={"items": 1, "pad": " " * (2 << 20)})
+    with pytest.raises(ArchiveError, match="manifest.json quá lớn"):
+        Reader(big)
+    # A line longer than 16 MB is refused without being read whole.
+    long_line = tmp_path / "line.zip"
+    write_archive(long_line, [root_line(), " " * (17 << 20) + "{}"])
+    with pytest.raises(TransferError, match="content.jsonl dòng 2: dòng dài quá"):
+        do_import(db, types, store, long_line, target)
+    # A blob larger than the limit, found from the zip's directory.
+    data = b"%PDF-" + b"x" * 5000
+    sha = hashlib.sha256(data).hexdigest()
+    blob = tmp_path / "blob.zip"
+    write_archive(blob, [root_line(), page_line(blobs=[sha])], blobs={sha: data})
+    with pytest.raises(ArchiveError, match="quá lớn"):
+        Reader(blob, max_blob_bytes=1000)
+    Reader(blob, max_blob_bytes=10000).close()
+    # A blob deflated far beyond what real files allow (a zip bomb): refused unread.
+    bomb = tmp_path / "bomb.zip"
+    zeros = b"\0" * (3 << 20)
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("manifest.json", json.dumps({"format": "portal-export", "version": 1}))
+        z.writestr("content.jsonl", json.dumps(root_line()) + "\n")
+        z.writestr("blobs/" + "ab" * 32, zeros)
+    with pytest.raises(ArchiveError, match="nén bất thường"):
+        Reader(bomb)
+
+
+def test_a_fake_named_blob_leaves_nothing_in_the_store(db, types, target, store, tmp_path):
+    zeros = b"\0" * 200_000
+    fake = "ab" * 32
+    archive = tmp_path / "x.zip"
+    write_archive(archive, [root_line(), page_line(blobs=[fake])], blobs={fake: zeros})
+    with pytest.raises(TransferError, match="mã băm không khớp"):
+        do_import(db, types, store, archive, target)
+    assert not store.exists(hashlib.sha256(zeros).hexdigest()) and not store.exists(fake)
+    assert not any(p.is_file() for p in (store.root / "tmp").iterdir())
+
+
+def corrupt_deflate(path, member="content.jsonl"):
+    """Overwrite a deflated member's data with bytes that are not deflate (zlib.error)."""
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(member)
+    raw = bytearray(path.read_bytes())
+    header = info.header_offset
+    start = header + 30 + int.from_bytes(raw[header + 26 : header + 28], "little")
+    start += int.from_bytes(raw[header + 28 : header + 30], "little")
+    raw[start : start + min(info.compress_size, 64)] = b"\xff" * min(info.compress_size, 64)
+    path.write_bytes(bytes(raw))
+
+
+def test_unreadable_archives_are_one_line(db, types, target, store, tmp_path, monkeypatch):
+    corrupt = tmp_path / "corrupt.zip"
+    write_archive(corrupt, [root_line(), page_line()])
+    corrupt_deflate(corrupt)
+    with pytest.raises(TransferError, match="tệp lưu trữ hỏng") as e:
+        do_import(db, types, store, corrupt, target)
+    assert "\n" not in str(e.value)
+    deep = tmp_path / "deep.zip"
+    write_archive(deep, [root_line(), '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"])
+    with pytest.raises(TransferError, match="content.jsonl dòng 2: JSON lồng nhau quá sâu"):
+        do_import(db, types, store, deep, target)
+    # Nested deep enough for the JSON reader, too deep for the checks after it.
+    nested = tmp_path / "nested.zip"
+    value = {}
+    for _ in range(900):
+        value = {"x": value}
+    write_archive(nested, [root_line(), page_line(attachments=[{"sha256": "a" * 64, "title": value}])])
+    with pytest.raises(TransferError, match="dòng 2"):
+        do_import(db, types, store, nested, target)
+    # Anything unexpected while reading: still one line.
+    import portal.transfer.import_ as import_module
+
+    def boom(*args):
+        raise LookupError("bất ngờ\ndòng hai")
+
+    monkeypatch.setattr(import_module, "_read_item", boom)
+    plain = tmp_path / "plain.zip"
+    write_archive(plain, [root_line(), page_line()])
+    with pytest.raises(TransferError, match="tệp lưu trữ không đọc được \\(LookupError") as e:
+        do_import(db, types, store, plain, target)
+    assert "\n" not in str(e.value)
+    db.rollback()
+    assert site_nodes(db, target.site_id) == 1
+
+
+def test_references_outside_the_export_are_kept_on_the_same_site(db, types, make, target, store, tmp_path):
+    from content_types.legal_document import DocumentRelation
+    from content_types.legal_review import ReviewListEntry
+
+    laws = make("folder", title="Văn bản", state="published")
+    law = make("legal_document", laws, "Nghị định 1", state="published")
+    reviews = make("folder", title="Rà soát", state="published")
+    inside = make("legal_document", reviews, "Quyết định 2", state="published")
+    review = make("legal_document_review", reviews, "Rà soát nghị định 1", state="published",
+                  document_id=law.id)  # fmt: skip
+    listing = make("review_list", reviews, "Danh mục", state="published")
+    db.add(DocumentRelation(source_id=inside.id, target_id=law.id, kind="huong-dan"))
+    db.add(ReviewListEntry(list_id=listing.id, position=0, document_id=law.id, title="Nghị định 1"))
+    db.commit()
+    archive = tmp_path / "a.zip"
+    export(db, types, store, reviews, archive)
+    by_path = {line["path"]: line for line in lines_of(archive)}
+    outside = {"site_path": law.path}
+    assert by_path[review.name]["fields"]["document_id"] == outside
+    assert by_path[inside.name]["rows"]["document_relations"][0]["target_id"] == outside
+    assert by_path[listing.name]["rows"]["review_list_entries"][0]["document_id"] == outside
+
+    # Back into its own place: the references to the law are still there.
+    result = do_import(db, types, store, archive, reviews)
+    assert result.updated == 3 and result.created == 0
+    db.expire_all()
+    assert db.get(type(review), review.id).document_id == law.id
+    relations = select(DocumentRelation.target_id).where(DocumentRelation.source_id == inside.id)
+    assert db.scalars(relations).all() == [law.id]
+    entries = select(ReviewListEntry.document_id).where(ReviewListEntry.list_id == listing.id)
+    assert db.scalars(entries).all() == [law.id]
+    export(db, types, store, reviews, tmp_path / "b.zip")
+    again = {line["path"]: line for line in lines_of(tmp_path / "b.zip")}
+    assert again[review.name]["fields"]["document_id"] == outside
+    assert again[inside.name]["rows"] == by_path[inside.name]["rows"]
+    assert again[listing.name]["rows"] == by_path[listing.name]["rows"]
+
+    # Into a site that lacks the law: null where it may be, the relation row left out.
+    do_import(db, types, store, archive, target)
+
+    def on_target(node):
+        return db.scalar(select(Node).where(Node.site_id == target.site_id, Node.path == f"/{node.name}/"))
+
+    copy = on_target(review)
+    assert copy.document_id is None
+    copy_inside = on_target(inside).id
+    assert not db.scalars(select(DocumentRelation).where(DocumentRelation.source_id == copy_inside)).all()
+    copy_list = on_target(listing).id
+    entries = db.scalars(select(ReviewListEntry).where(ReviewListEntry.list_id == copy_list)).all()
+    assert [(e.document_id, e.title) for e in entries] == [(None, "Nghị định 1")]
+    # Once the target has an item at that path, a new import links it.
+    target_laws = make("folder", target, "Văn bản", state="published")
+    target_law = make("legal_document", target_laws, "Nghị định 1", state="published")
+    assert target_law.path == law.path
+    do_import(db, types, store, archive, target)
+    db.expire_all()
+    assert db.get(Node, copy.id).document_id == target_law.id
+
+
+def test_export_statements_do_not_grow_with_the_items(db, types, make, root, store, tmp_path, connection):
+    from sqlalchemy import event
+
+    def subtree_of(title, count):
+        folder = make("folder", title=title, state="published")
+        for i in range(count):
+            make("page", folder, f"Trang {i}", state="published", body="<p>x</p>")
+            make("news", folder, f"Tin {i}", state="published", lead="L", body="<p>x</p>")
+            make("legal_document", folder, f"Văn bản {i}", state="published")
+        return folder.id
+
+    small, big = subtree_of("Nhỏ", 1), subtree_of("Lớn", 6)
+
+    def count(node_id):
+        db.expunge_all()  # as in a fresh command: nothing loaded yet
+        statements = []
+
+        def log(conn, cursor, statement, *args):
+            if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+                statements.append(statement)
+
+        event.listen(connection, "before_cursor_execute", log)
+        try:
+            export(db, types, store, db.get(Node, node_id), tmp_path / f"{node_id}.zip")
+        finally:
+            event.remove(connection, "before_cursor_execute", log)
+        return len(statements)
+
+    assert count(big) == count(small)
 
 
 @pytest.mark.parametrize(
@@ -416,6 +672,19 @@ def test_cli_demo_goes_through_export_and_import_into_a_fresh_database(cli_env, 
     bad = tmp_path / "bad.zip"
     write_archive(bad, [root_line(), page_line(), "{"])
     fails("import", str(bad), message="content.jsonl dòng 3: JSON không hợp lệ")
+    # Damaged or hostile archives: one line, exit 1, never a traceback.
+    corrupt = tmp_path / "corrupt.zip"
+    write_archive(corrupt, [root_line(), page_line("trang-hong")])
+    corrupt_deflate(corrupt)
+    fails("import", str(corrupt), message="tệp lưu trữ hỏng")
+    deep = tmp_path / "deep.zip"
+    write_archive(deep, [root_line(), "[" * 100_000 + "]" * 100_000])
+    fails("import", str(deep), message="content.jsonl dòng 2: JSON lồng nhau quá sâu")
+    fake = tmp_path / "fake.zip"
+    write_archive(
+        fake, [root_line(), page_line("trang-gia", blobs=["ab" * 32])], blobs={"ab" * 32: b"\0" * 1000}
+    )
+    fails("import", str(fake), message="mã băm không khớp")
     fails("export", "/khong-co/", "-o", str(tmp_path / "c.zip"), message="không có mục")
     assert not (tmp_path / "c.zip").exists()
     fails("export", "-o", str(tmp_path), message="là một thư mục")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import shutil
 import zipfile
+import zlib
 
 from ..blobs import CHUNK
 from .spec import SHA256
@@ -25,6 +26,18 @@ VERSION = 1
 MANIFEST = "manifest.json"
 CONTENT = "content.jsonl"
 BLOB_DIR = "blobs/"
+
+# Limits checked on the zip's directory before a member is read, so that a small
+# crafted file cannot take the memory or the disk: the manifest is read whole, a line
+# of content.jsonl at once; a blob is copied in chunks but stored.
+MAX_MANIFEST = 1 << 20
+MAX_LINE = 16 << 20
+DEFAULT_MAX_BLOB = 1 << 30
+# Deflate packs repeated bytes up to ~1000:1; real JSON and files stay far below this.
+MAX_RATIO = 200
+RATIO_FROM = 1 << 20  # small members are not worth checking
+# What a damaged or hostile zip raises while being read.
+READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
 
 
 class TransferError(Exception):
@@ -72,23 +85,30 @@ class Writer:
 
 
 class Reader:
-    def __init__(self, path):
+    def __init__(self, path, max_blob_bytes: int = DEFAULT_MAX_BLOB):
+        self.max_blob_bytes = max_blob_bytes
         try:
             self.zip = zipfile.ZipFile(path)
         except FileNotFoundError:
             raise ArchiveError(f"không tìm thấy tệp: {path}") from None
         except IsADirectoryError:
             raise ArchiveError(f"{path} là một thư mục, không phải tệp lưu trữ") from None
-        except (zipfile.BadZipFile, OSError):
+        except (*READ_ERRORS, ValueError):
             raise ArchiveError(f"{path} không phải tệp lưu trữ xuất từ cổng (zip)") from None
         names = set(self.zip.namelist())
         if MANIFEST not in names or CONTENT not in names:
+            self.zip.close()
             raise ArchiveError(f"{path} thiếu {MANIFEST} hoặc {CONTENT}: không phải tệp xuất từ cổng")
         self.blobs = {n[len(BLOB_DIR) :] for n in names if n.startswith(BLOB_DIR)}
         try:
+            self._check_sizes()
             self.manifest = json.loads(self.zip.read(MANIFEST))
-        except (ValueError, zipfile.BadZipFile) as e:
-            raise ArchiveError(f"{MANIFEST} hỏng: {e}") from None
+        except ArchiveError:
+            self.zip.close()
+            raise
+        except (ValueError, RecursionError, *READ_ERRORS) as e:
+            self.zip.close()
+            raise ArchiveError(f"{MANIFEST} hỏng: {_one_line(e)}") from None
         if not isinstance(self.manifest, dict) or self.manifest.get("format") != FORMAT:
             raise ArchiveError(f"{path} không phải tệp xuất từ cổng")
         if self.manifest.get("version") != VERSION:
@@ -96,27 +116,63 @@ class Reader:
                 f"phiên bản định dạng {self.manifest.get('version')!r} không đọc được (cần {VERSION})"
             )
 
+    def _check_sizes(self) -> None:
+        """Refuse, from the zip's directory alone, what would be too big to read."""
+        for info in self.zip.infolist():
+            name = info.filename
+            if name == MANIFEST and info.file_size > MAX_MANIFEST:
+                raise ArchiveError(f"{MANIFEST} quá lớn ({info.file_size} byte, tối đa {MAX_MANIFEST})")
+            if name.startswith(BLOB_DIR) and info.file_size > self.max_blob_bytes:
+                raise ArchiveError(
+                    f"tệp {name} quá lớn ({info.file_size} byte, tối đa {self.max_blob_bytes}: "
+                    "portal.transfer.max_blob_bytes)"
+                )
+            # content.jsonl is read a line at a time, each no longer than MAX_LINE.
+            big = info.file_size > RATIO_FROM and name != CONTENT
+            if big and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise ArchiveError(
+                    f"tệp {name} nén bất thường ({info.compress_size} byte thành {info.file_size}): "
+                    "không nhập tệp này"
+                )
+
     def lines(self):
-        """(line number, parsed object) for each non-empty line of content.jsonl."""
+        """(line number, parsed object) for each non-empty line of content.jsonl; a line
+        longer than MAX_LINE is refused without being read whole."""
         try:
             with self.zip.open(CONTENT) as stream:
-                for number, raw in enumerate(stream, 1):
+                number = 0
+                while True:
+                    raw = stream.readline(MAX_LINE + 1)
+                    if not raw:
+                        break
+                    number += 1
+                    if len(raw) > MAX_LINE:
+                        raise ArchiveError(f"{CONTENT} dòng {number}: dòng dài quá {MAX_LINE} byte")
                     if not raw.strip():
                         continue
                     try:
                         item = json.loads(raw)
+                    except RecursionError:
+                        raise ArchiveError(f"{CONTENT} dòng {number}: JSON lồng nhau quá sâu") from None
                     except ValueError as e:
                         raise ArchiveError(f"{CONTENT} dòng {number}: JSON không hợp lệ ({e})") from None
                     if not isinstance(item, dict):
                         raise ArchiveError(f"{CONTENT} dòng {number}: không phải một đối tượng JSON")
                     yield number, item
-        except zipfile.BadZipFile as e:
-            raise ArchiveError(f"tệp lưu trữ hỏng: {e}") from None
+        except READ_ERRORS as e:
+            raise ArchiveError(f"tệp lưu trữ hỏng: {_one_line(e)}") from None
 
     def open_blob(self, sha256: str):
         if not SHA256.match(sha256) or sha256 not in self.blobs:
             raise ArchiveError(f"thiếu tệp blobs/{sha256} trong tệp lưu trữ")
-        return self.zip.open(BLOB_DIR + sha256)
+        try:
+            return self.zip.open(BLOB_DIR + sha256)
+        except READ_ERRORS as e:
+            raise ArchiveError(f"tệp blobs/{sha256} hỏng: {_one_line(e)}") from None
 
     def close(self) -> None:
         self.zip.close()
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:300] or type(error).__name__

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..blobs import store_for
 from ..models import Node, Site
-from .archive import ArchiveError, Reader
+from .archive import DEFAULT_MAX_BLOB, ArchiveError, Reader
 from .export import export
 from .import_ import TransferError, import_archive
 
@@ -84,9 +84,15 @@ def cmd_import(args, settings) -> None:
     from ..cli import CLIError, _engine, _require_schema
 
     try:
-        reader = Reader(args.file)
+        limit = int(settings.get("portal.transfer.max_blob_bytes") or DEFAULT_MAX_BLOB)
+    except ValueError:
+        raise CLIError("portal.transfer.max_blob_bytes phải là một số byte") from None
+    try:
+        reader = Reader(args.file, max_blob_bytes=limit)
     except ArchiveError as e:
         raise CLIError(str(e)) from None
+    except Exception as e:  # a last resort: one line, never a traceback
+        raise CLIError(f"{args.file}: tệp lưu trữ không đọc được ({type(e).__name__})") from None
     try:
         engine = _engine(settings)
         _require_schema(engine)

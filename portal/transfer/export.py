@@ -2,8 +2,11 @@
 
 Everything is exported whatever its state (an administrator's tool). Paths in the
 lines are relative to the exported item ("" for it, "tin-tuc/bai-viet" below it);
-relations pointing outside the exported subtree cannot be rebuilt elsewhere and are
-left out (a nullable reference is written as null, a row that needs it is dropped).
+references to items outside the exported subtree are written with their path on the
+site, ``{"site_path": "/van-ban/x/"}``, which the import looks up on the target site.
+
+Each type's rows are loaded with one query per type (ids in chunks), never one per
+item, so the number of statements does not grow with the subtree.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from sqlalchemy.orm import Session
 from ..blobs import BlobStore
 from ..models import Attachment, Group, LocalRole, Node, Site, Term, User, WorkflowHistory, utcnow
 from .archive import Writer
-from .spec import blob_refs, dump_value, is_node_ref, own_columns, row_tables
+from .spec import blob_refs, dump_ref, dump_value, is_node_ref, own_columns, row_tables
 
 NODE_FIELDS = ("title", "description", "state", "language", "position", "exclude_from_nav")
 NODE_DATES = ("created", "modified", "effective", "expires")
@@ -55,10 +58,17 @@ def subtree(db: Session, top: Node) -> list[Node]:
     return out
 
 
+CHUNK_IDS = 500
+
+
+def _chunks(ids):
+    for start in range(0, len(ids), CHUNK_IDS):
+        yield ids[start : start + CHUNK_IDS]
+
+
 def _by_node(db: Session, model, column, ids, order):
     grouped = defaultdict(list)
-    for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start : chunk_start + 500]
+    for chunk in _chunks(ids):
         for row in db.scalars(select(model).where(column.in_(chunk)).order_by(*order)):
             grouped[getattr(row, column.key)].append(row)
     return grouped
@@ -71,6 +81,8 @@ class Exporter:
         self.path_of = {n.id: relative(n.path, top.path) for n in self.nodes}
         self.logins = dict(db.execute(select(User.id, User.login)).all())
         self.groups = dict(db.execute(select(Group.id, Group.name)).all())
+        self.objects: dict[int, Node] = {}
+        self.site_paths: dict[int, str] = {}
 
     def principal(self, principal: str) -> str | None:
         """ "user:<id>" -> "user:<login>", "group:<id>" -> "group:<name>" (ids differ
@@ -82,7 +94,41 @@ class Exporter:
         return f"{kind}:{names[int(ident)]}"
 
     def ref(self, node_id):
-        return self.path_of.get(node_id)
+        return dump_ref(self.path_of, self.site_paths, node_id)
+
+    def load_objects(self) -> None:
+        """Every item with its type's own columns: one query per type and chunk."""
+        by_type = defaultdict(list)
+        for node in self.nodes:
+            by_type[node.type].append(node.id)
+        for type_name, ids in by_type.items():
+            info = self.types.get(type_name)
+            if info is None:
+                continue
+            for chunk in _chunks(ids):
+                for obj in self.db.scalars(select(info.model).where(info.model.id.in_(chunk))):
+                    self.objects[obj.id] = obj
+
+    def load_site_paths(self, row_data) -> None:
+        """The site paths of the items outside the export that its references name."""
+        wanted = set()
+        for node in self.nodes:
+            obj = self.objects.get(node.id, node)
+            for key, column in own_columns(type(obj)):
+                if is_node_ref(column):
+                    wanted.add(getattr(obj, key))
+        for info in self.types:
+            for table in row_tables(info):
+                refs = [c.key for c in table.columns() if is_node_ref(c)]
+                for rows in row_data.get(table.name, {}).values():
+                    wanted.update(getattr(row, key) for row in rows for key in refs)
+        outside = sorted(i for i in wanted if i is not None and i not in self.path_of)
+        for chunk in _chunks(outside):
+            self.site_paths.update(
+                self.db.execute(
+                    select(Node.id, Node.path).where(Node.id.in_(chunk), Node.site_id == self.top.site_id)
+                ).all()
+            )
 
     def lines(self):
         ids = [n.id for n in self.nodes]
@@ -104,12 +150,14 @@ class Exporter:
                 if table.name not in row_data:
                     owner = table.model.__table__.c[table.owner]
                     row_data[table.name] = _by_node_table(self.db, table, owner, ids)
+        self.load_objects()
+        self.load_site_paths(row_data)
         for node in self.nodes:
             yield self.line(node, terms, attachments, history, roles, row_data)
 
     def line(self, node, terms, attachments, history, roles, row_data) -> dict:
         info = self.types.get(node.type)
-        obj = self.db.get(info.model, node.id) if info is not None else node
+        obj = self.objects.get(node.id, node)
         line = {
             "type": node.type,
             "path": self.path_of[node.id],
@@ -171,7 +219,7 @@ class Exporter:
             if is_node_ref(column):
                 path = self.ref(value)
                 if path is None and value is not None and not column.nullable:
-                    return None  # points outside the export: cannot be rebuilt
+                    return None  # points to nothing on this site: cannot be rebuilt
                 value = path
             else:
                 value = dump_value(column, value)
@@ -181,8 +229,7 @@ class Exporter:
 
 def _by_node_table(db, table, owner, ids):
     grouped = defaultdict(list)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in _chunks(ids):
         for row in db.scalars(select(table.model).where(owner.in_(chunk)).order_by(*table.order_by())):
             grouped[getattr(row, table.owner)].append(row)
     return grouped
