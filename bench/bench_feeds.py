@@ -14,7 +14,7 @@ It then times, in-process and, if ``wrk`` is installed, over HTTP (waitress):
   ``portal.feeds.fast_304_seconds = 0`` (the validator read from the database);
 * ``304 folder rss, checked``: the same for /tin-tuc/rss.xml (traversal included);
 * ``304 /rss.xml, default``: the same as the first with the default
-  ``portal.feeds.fast_304_seconds = 10`` (the ETag confirmed by a tween without touching
+  ``portal.feeds.fast_304_seconds = 10`` (the ETag confirmed by a WSGI wrapper without touching
   the database);
 * ``/rss.xml``: the site feed (20 items) as served (built once per change);
 * ``/rss.xml, cold``: the same with the caches emptied before every request (the

@@ -15,6 +15,22 @@ from . import events, visibility  # noqa: E402, F401
 from .settings import ensure_data_dir, resolve  # noqa: E402
 
 
+class PortalConfigurator(Configurator):
+    """``make_wsgi_app`` also applies the WSGI wrappers includes declared with
+    ``config.add_wsgi_wrapper(factory)`` (``factory(app) -> app``, outermost last), so
+    that every caller — ``main``, the CLI, tests, benches — serves the same stack."""
+
+    def make_wsgi_app(self):
+        app = super().make_wsgi_app()
+        for factory in self.registry.get("portal.wsgi_wrappers", ()):
+            app = factory(app)
+        return app
+
+
+def add_wsgi_wrapper(config, factory) -> None:
+    config.registry.setdefault("portal.wsgi_wrappers", []).append(factory)
+
+
 def make_config(settings: dict | None = None) -> Configurator:
     settings = resolve(settings)
     ensure_data_dir(settings)
@@ -23,7 +39,8 @@ def make_config(settings: dict | None = None) -> Configurator:
     settings.setdefault("jinja2.i18n.domain", "portal")
     settings.setdefault("jinja2.filters", "")
     settings.setdefault("pyramid.reload_templates", settings["portal.reload_templates"])
-    config = Configurator(settings=settings)
+    config = PortalConfigurator(settings=settings)
+    config.add_directive("add_wsgi_wrapper", add_wsgi_wrapper)
 
     # Order matters: each include may use what the ones above it registered.
     config.include(".tweens")  # outermost: a URL that is not UTF-8 is a 400

@@ -3,8 +3,8 @@
 On by default (10 s; 0 turns it off). With ``portal.feeds.fast_304_seconds = N``, each ETag an
 anonymous visitor got for a feed URL is remembered for N seconds at most, and
 never past the feed's next scheduled change. A conditional GET of that URL with
-that ETag, from a visitor without a session, is then answered 304 by a tween in
-front of the transaction manager: no session, no query. Any commit that changes a
+that ETag, from a visitor without a session, is then answered 304 by a WSGI wrapper
+around the whole application (``wrap``): no Pyramid request, no session, no query. Any commit that changes a
 node in this process forgets every remembered ETag at once; other processes may
 answer 304 for up to N seconds after a change. Feeds already allow proxies to keep
 them for five minutes, so a few seconds here is well inside that promise; the
@@ -18,7 +18,6 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 
-from pyramid.httpexceptions import HTTPNotModified
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -71,6 +70,14 @@ def _anonymous(environ) -> bool:
     return "portal_session=" not in environ.get("HTTP_COOKIE", "")
 
 
+def _key(environ) -> tuple[str, str, str]:
+    """The URL as the server received it (scheme, host, path), read from the environ
+    alone: the same on the way in (``wrap``) and when a feed remembers its tag."""
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    return environ.get("wsgi.url_scheme", "http"), host.lower(), path
+
+
 def remember(request, etag: str, headers: dict, next_change: dt.datetime | None, now: dt.datetime) -> None:
     """Called by the feed response: keep this ETag for the shortcut, if it is on."""
     ttl = seconds(request.registry.settings)
@@ -80,27 +87,40 @@ def remember(request, etag: str, headers: dict, next_change: dt.datetime | None,
     if next_change is not None and next_change < until:
         until = next_change
     memo: FastMemo = request.registry[_KEY]
-    memo.put((request.host_url, request.path_info), Entry(f'"{etag}"', tuple(headers.items()), until))
+    memo.put(_key(request.environ), Entry(f'"{etag}"', tuple(headers.items()), until))
 
 
-def tween_factory(handler, registry):
-    memo: FastMemo = registry[_KEY]
-    settings = registry.settings
+class Fast304:
+    """The application, with remembered feed ETags confirmed before Pyramid sees the
+    request (a router, its request extensions and response subscribers cost several
+    times what this check does). Anything else goes to the application unchanged."""
 
-    def tween(request):
-        environ = request.environ
+    def __init__(self, app):
+        self.app = app
+        self.registry = app.registry
+        self._memo: FastMemo = app.registry[_KEY]
+        self._settings = app.registry.settings
+
+    def __getattr__(self, name):
+        return getattr(self.app, name)
+
+    def __call__(self, environ, start_response):
         tag = environ.get("HTTP_IF_NONE_MATCH")
-        if tag and environ["REQUEST_METHOD"] in ("GET", "HEAD") and seconds(settings) and _anonymous(environ):
-            hit = memo.get((request.host_url, request.path_info))
+        if (
+            tag
+            and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+            and _anonymous(environ)
+            and seconds(self._settings)
+        ):
+            hit = self._memo.get(_key(environ))
             if (
                 hit is not None
                 and hit.until > utcnow()
                 and hit.etag in {t.strip().removeprefix("W/") for t in tag.split(",")}
             ):
-                return HTTPNotModified(headers=list(hit.headers))
-        return handler(request)
-
-    return tween
+                start_response("304 Not Modified", list(hit.headers))
+                return []
+        return self.app(environ, start_response)
 
 
 @event.listens_for(Session, "after_flush")
@@ -125,6 +145,4 @@ def includeme(config):
     memo = FastMemo()
     config.registry[_KEY] = memo
     _MEMOS.append(memo)
-    config.add_tween(
-        "portal.feeds.fast304.tween_factory", under="portal.tweens.invalid_encoding_tween_factory"
-    )
+    config.add_wsgi_wrapper(Fast304)
