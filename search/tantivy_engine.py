@@ -179,24 +179,22 @@ class TantivyEngine(SearchEngine):
             [(Occur.MustNot if c.negated else Occur.Must, self._clause(c, fields)) for c in group]
         )
 
-    def _ranking(self, query: ParsedQuery, ids: list[int]) -> Query:
-        """The full score (words, phrases, proximity) of the documents ``ids`` only.
+    def _boosts(self, query: ParsedQuery, ids: list[int]) -> Query | None:
+        """The phrase and proximity boosts of the documents ``ids`` only (None when the
+        query has none: a single word). Their scores are added to the words' scores of
+        the first pass, which equal what these documents would score on the words again.
 
-        One sum of parts, each intersected with the few ids: tantivy then reads postings
-        and positions only at those documents (an intersection seeks from its smallest
-        member), where a union under one intersection would walk every match. The sum is
-        the score the nested query would give; the id set itself adds nothing."""
+        One sum of parts, each intersected with the few ids: tantivy then reads positions
+        only at those documents (an intersection seeks from its smallest member), where a
+        union under one intersection would walk every match."""
+        parts = [p for group in query.groups for p in self._proximity_parts(group)]
+        if not parts:
+            return None
         # A union of single-document terms, not a term set: its size is known, so each
         # intersection is led by it.
         among = Query.const_score_query(
             Query.boolean_query([(Occur.Should, self._term("id", i)) for i in ids]), 0.0
         )
-        parts = []
-        for group in query.groups:
-            for clause in group:
-                if not clause.negated:
-                    parts += self._clause_parts(clause)
-            parts += self._proximity_parts(group)
         return Query.boolean_query(
             [(Occur.Should, Query.boolean_query([(Occur.Must, among), (Occur.Must, p)])) for p in parts]
         )
@@ -223,20 +221,22 @@ class TantivyEngine(SearchEngine):
         return Query.boolean_query([(Occur.Should, q) for q in should])
 
     def _visible(self, site_id, access, filters=None) -> list:
-        must = [(Occur.Must, self._term("site", site_id)), (Occur.Must, self._access(access))]
+        """What a document must also match: the site, the reader's access, the filters.
+        They score nothing (a reader's own documents would otherwise rank higher), so
+        the first pass's score is the words' score alone."""
+        must = [self._term("site", site_id), self._access(access)]
         for key, value in (filters or {}).items():
-            if key == "year":
-                must.append((Occur.Must, self._term("year", int(value))))
-            else:
-                must.append((Occur.Must, self._term(key, str(value))))
-        return must
+            must.append(self._term("year", int(value)) if key == "year" else self._term(key, str(value)))
+        return [(Occur.Must, Query.const_score_query(q, 0.0)) for q in must]
 
     def _search(self, query: ParsedQuery, *, site_id, access, filters, offset, limit, facets=False):
-        """In two passes, because phrase and proximity boosts read positions and cost the
-        most when a common word matches most of the index: the words alone (term scores,
-        accents and title weighted) find the matches, their count, their facets and the
-        best ``window`` of them; the full query, boosts included, then ranks only those.
-        A site with fewer matches than the window is ranked exactly as in one pass."""
+        """In passes, because phrase and proximity boosts read positions and cost the
+        most when a common word matches most of the index: one aggregation counts the
+        matches and their facets; the words alone (term scores, accents and title
+        weighted) find the best ``window`` of them, with their scores; the phrase and
+        proximity boosts of those documents only are then added to their scores (no
+        second pass for a single word). A site with fewer matches than the window is
+        ranked exactly as in one pass."""
         visible = self._visible(site_id, access, filters)
         words = [(Occur.Should, self._group(g)) for g in query.groups]
         matching = Query.boolean_query([(Occur.Must, Query.boolean_query(words)), *visible])
@@ -258,15 +258,21 @@ class TantivyEngine(SearchEngine):
             for name in FACETS
             if name in found
         }
-        first = searcher.search(matching, window) if total else None
+        first = searcher.search(matching, window, count=False) if total else None
         if not total or first is None or not first.hits:
             return [], total, counts
-        ids = searcher.fast_field_values("id", [address for _score, address in first.hits])
-        result = searcher.search(
-            self._ranking(query, [i for i in ids if i is not None]), limit, offset=offset
-        )
+        # Keyed by (segment, doc): addresses themselves are not hashable.
+        found = {(a.segment_ord, a.doc): [score, a] for score, a in first.hits}
+        ids = searcher.fast_field_values("id", [a for _score, a in first.hits])
+        boosts = self._boosts(query, [i for i in ids if i is not None])
+        if boosts is not None:
+            for score, a in searcher.search(boosts, len(found), count=False).hits:
+                entry = found.get((a.segment_ord, a.doc))
+                if entry is not None:
+                    entry[0] += score
+        ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
         hits = []
-        for score, address in result.hits:
+        for _key, (score, address) in ranked[offset : offset + limit]:
             doc = searcher.doc(address)
             hits.append(
                 RawHit(
