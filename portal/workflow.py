@@ -160,6 +160,16 @@ def is_live(node: Node, now: dt.datetime | None = None) -> bool:
 PUBLIC_STATES = frozenset(name for wf in (SIMPLE_PUBLICATION,) for name, st in wf.states.items() if st.public)
 
 
+def visible_to_anonymous(node: Node, now: dt.datetime | None = None) -> bool:
+    """``visible_clause`` in Python, on a loaded node's lineage columns."""
+    now = now or utcnow()
+    return bool(
+        node.public
+        and (node.public_from is None or node.public_from <= now)
+        and (node.public_until is None or node.public_until > now)
+    )
+
+
 def visible_clause(now: dt.datetime | None = None, entity=Node):
     """SQL condition: anonymous visitors may see the row. The one place it is written.
 

@@ -24,6 +24,7 @@ from portal.mail import link, notify_staff
 from portal.models import Node, utcnow
 from portal.permissions import Permissions
 from portal.views.editing import render_form
+from portal.workflow import visible_to_anonymous
 
 from .models import APPROVED, MAX_CONTENT, MAX_EMAIL, MAX_NAME, PENDING, Feedback
 
@@ -39,17 +40,6 @@ def takes_feedback(request, node) -> bool:
         return False
     info = request.content_types.info_for(node)
     return bool(info and info.extra.get("feedback"))
-
-
-def anonymous_may_see(node: Node) -> bool:
-    """``workflow.visible_clause`` in Python, on the lineage columns traversal loaded:
-    feedback is taken only on what every visitor can read."""
-    now = utcnow()
-    return bool(
-        node.public
-        and (node.public_from is None or node.public_from <= now)
-        and (node.public_until is None or node.public_until > now)
-    )
 
 
 def approved_feedback(request, node: Node) -> dict:
@@ -159,7 +149,7 @@ def _notify(request, context: Node, item: Feedback) -> None:
 def feedback_form_view(context: Node, request):
     # Only on items that take feedback and that anonymous visitors may read: an
     # editor looking at a draft cannot collect feedback on it either.
-    if not takes_feedback(request, context) or not anonymous_may_see(context):
+    if not takes_feedback(request, context) or not visible_to_anonymous(context):
         raise HTTPNotFound()
     form = feedback_form(request, context)
     page = {
